@@ -1,0 +1,15 @@
+import ArgumentParser
+
+/// `streaktrack`: the StreakTrack device's command line.
+public struct StreakTrackCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "streaktrack",
+        abstract: "StreakTrack: face-recognition attendance at the classroom door.",
+        subcommands: [FacesCommand.self]
+    )
+
+    public init() {}
+}
+
+/// Exit code when some inputs failed but the others were processed.
+let partialFailure = ExitCode(1)
