@@ -45,8 +45,10 @@ let package = Package(
             "StreakTrackCLI", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        .testTarget(name: "FaceEngineTests", dependencies: ["FaceEngine"]),
-        .testTarget(name: "StreakTrackCLITests", dependencies: ["FaceEngine"]),
+        // Test fixtures shared by the test targets: photo paths, the engine, downloads.
+        .target(name: "TestSupport", dependencies: ["FaceEngine"], path: "Tests/TestSupport"),
+        .testTarget(name: "FaceEngineTests", dependencies: ["FaceEngine", "TestSupport"]),
+        .testTarget(name: "StreakTrackCLITests", dependencies: ["FaceEngine", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6],
     cxxLanguageStandard: .cxx17

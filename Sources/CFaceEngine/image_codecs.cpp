@@ -42,6 +42,8 @@ int jpeg_header(tjhandle tj, const uint8_t *bytes, size_t length, int *width, in
     int subsampling = 0;
     if (tjDecompressHeader3(tj, bytes, (unsigned long)length, width, height, &subsampling, colorspace) != 0)
         return fail(error, STFE_ERR_CORRUPT, "corrupt JPEG: %s", tjGetErrorStr2(tj));
+    // A file cut short inside its header "succeeds" with no size at all.
+    if (*width < 1 || *height < 1) return fail(error, STFE_ERR_CORRUPT, "truncated JPEG: the header ends early");
     return STFE_OK;
 }
 
@@ -100,9 +102,25 @@ void png_on_error(png_structp png, png_const_charp message) {
 
 void png_on_warning(png_structp, png_const_charp) {}
 
+// The size from the IHDR chunk, which must come first: checked before libpng
+// reads further, so a bomb is refused even when the rest of the file is missing.
+bool png_claimed_size(const uint8_t *bytes, size_t length, uint64_t *width, uint64_t *height) {
+    if (length < 24 || memcmp(bytes + 12, "IHDR", 4) != 0) return false;
+    auto be32 = [&](size_t at) {
+        return (uint64_t)bytes[at] << 24 | (uint64_t)bytes[at + 1] << 16 | (uint64_t)bytes[at + 2] << 8 | bytes[at + 3];
+    };
+    *width = be32(16);
+    *height = be32(20);
+    return true;
+}
+
 // Kept free of C++ objects with destructors: libpng reports errors by longjmp.
 int png_decode(const uint8_t *bytes, size_t length, uint64_t max_pixels, bool header_only,
                stfe_image *out, stfe_error *error) {
+    uint64_t claimed_width = 0, claimed_height = 0;
+    if (!header_only && png_claimed_size(bytes, length, &claimed_width, &claimed_height) &&
+        claimed_width * claimed_height > max_pixels)
+        return too_large(error, claimed_width, claimed_height, max_pixels);
     png_failure failure{error};
     png_source source{bytes, length, 0};
     png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &failure, png_on_error, png_on_warning);

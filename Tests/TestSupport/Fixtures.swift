@@ -1,0 +1,47 @@
+import FaceEngine
+import Foundation
+
+/// Where the test photos, models and fetched archives are.
+public enum Fixtures {
+    /// The repository root, found from this file's path.
+    public static let repositoryRoot: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url.path
+    }()
+
+    /// `../shared/faces` beside the repository (or `$STREAKTRACK_SHARED/faces`).
+    public static let sharedFaces: String = {
+        if let shared = ProcessInfo.processInfo.environment["STREAKTRACK_SHARED"], !shared.isEmpty {
+            return shared + "/faces"
+        }
+        return URL(fileURLWithPath: repositoryRoot).deletingLastPathComponent().path + "/shared/faces"
+    }()
+
+    public static func face(_ relativePath: String) -> String { sharedFaces + "/" + relativePath }
+
+    /// Downloaded test inputs are kept here between runs.
+    public static let cacheDirectory: String = {
+        if let dir = ProcessInfo.processInfo.environment["STREAKTRACK_TEST_DATA"], !dir.isEmpty { return dir }
+        return NSHomeDirectory() + "/.cache/streaktrack/test-data"
+    }()
+
+    /// One engine for the whole test process: the models load once.
+    public static let engine: FaceEngine = {
+        do {
+            return try FaceEngine(loadCNNDetector: true)
+        } catch {
+            fatalError("cannot load the face models (run scripts/setup): \(error)")
+        }
+    }()
+
+    public static func image(_ relativePath: String) throws -> RGBImage {
+        try RGBImage(contentsOfFile: face(relativePath))
+    }
+
+    public static func scratchDirectory(_ name: String = #function) throws -> String {
+        let path = NSTemporaryDirectory() + "streaktrack-test-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+}
