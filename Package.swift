@@ -3,8 +3,11 @@ import PackageDescription
 
 // dlib's C++ must be optimised even in debug builds: at -O0 one HOG pass over a
 // 640x480 frame takes seconds instead of tens of milliseconds.
+// STREAKTRACK_MARCH=native (or x86-64-v3, armv8-a+simd, ...) tunes the face engine
+// for one kind of processor: dlib's HOG uses AVX when it may. The default runs anywhere.
+let tunedFor = Context.environment["STREAKTRACK_MARCH"].map { ["-march=" + $0] } ?? []
 let dlibBridgeFlags: [CXXSetting] = [
-    .unsafeFlags(["-O2", "-std=c++17", "-Wno-deprecated-declarations"]),
+    .unsafeFlags(["-O2", "-std=c++17", "-Wno-deprecated-declarations"] + tunedFor),
 ]
 
 let package = Package(

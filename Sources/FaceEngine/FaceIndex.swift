@@ -1,9 +1,12 @@
+import CFaceEngine
+import Dispatch
+
 /// Enrolled descriptors, searched for the one nearest a query. Students have
 /// several photos, so a label may appear many times; the nearest photo wins.
 ///
-/// The scan is brute force over contiguous SIMD rows: at 512 bytes a descriptor,
-/// 100,000 of them are 51 MB, read once per query at memory speed. The winner's
-/// distance is then recomputed in double precision, as face_recognition does.
+/// The search is exhaustive, so it is exact: 100,000 descriptors are 51 MB,
+/// scanned on every core at once. The winner's distance is then recomputed in
+/// double precision, as face_recognition computes it.
 public struct FaceIndex<Label: Hashable & Sendable>: Sendable {
     public struct Match: Sendable, Equatable {
         public let label: Label
@@ -12,11 +15,11 @@ public struct FaceIndex<Label: Hashable & Sendable>: Sendable {
         public let position: Int
     }
 
-    private typealias Chunk = SIMD16<Float>
-    private static var chunksPerRow: Int { FaceDescriptor.length / Chunk.scalarCount }
+    /// Below this many rows one core is faster than handing work to two.
+    static var parallelThreshold: Int { 16_384 }
 
-    private var rows: [Chunk] = []
-    private var descriptors: [FaceDescriptor] = []
+    /// The descriptors' values one after another: the layout the scan reads.
+    private var rows: [Float] = []
     public private(set) var labels: [Label] = []
 
     public init() {}
@@ -25,12 +28,7 @@ public struct FaceIndex<Label: Hashable & Sendable>: Sendable {
     public var isEmpty: Bool { labels.isEmpty }
 
     public mutating func add(_ descriptor: FaceDescriptor, label: Label) {
-        descriptor.values.withUnsafeBufferPointer { values in
-            for c in 0..<Self.chunksPerRow {
-                rows.append(Chunk(values[c * Chunk.scalarCount..<(c + 1) * Chunk.scalarCount]))
-            }
-        }
-        descriptors.append(descriptor)
+        rows.append(contentsOf: descriptor.values)
         labels.append(label)
     }
 
@@ -38,26 +36,19 @@ public struct FaceIndex<Label: Hashable & Sendable>: Sendable {
         let keep = labels.indices.filter { !shouldRemove(labels[$0]) }
         guard keep.count != labels.count else { return }
         var index = FaceIndex()
-        for i in keep { index.add(descriptors[i], label: labels[i]) }
+        for i in keep { index.add(descriptor(at: i), label: labels[i]) }
         self = index
     }
 
     /// The enrolled descriptor nearest to `query`, whatever its distance.
     public func nearest(to query: FaceDescriptor) -> Match? {
         guard !isEmpty else { return nil }
-        let q = Self.chunks(of: query)
-        var best = -1
-        var bestSquared = Float.infinity
-        rows.withUnsafeBufferPointer { rows in
-            for row in 0..<count {
-                let d = Self.squaredDistance(rows, row: row, query: q)
-                if d < bestSquared {
-                    bestSquared = d
-                    best = row
-                }
+        let best = rows.withUnsafeBufferPointer { rows in
+            query.values.withUnsafeBufferPointer { query in
+                Self.scan(rows.baseAddress!, count: count, query: query.baseAddress!)
             }
         }
-        return Match(label: labels[best], distance: descriptors[best].distance(to: query), position: best)
+        return Match(label: labels[best], distance: descriptor(at: best).distance(to: query), position: best)
     }
 
     /// The nearest match if it is within `tolerance`, else nil (an unknown person).
@@ -69,26 +60,38 @@ public struct FaceIndex<Label: Hashable & Sendable>: Sendable {
     /// For each label, its nearest descriptor, nearest label first.
     public func nearestPerLabel(to query: FaceDescriptor) -> [Match] {
         var best: [Label: Match] = [:]
-        for (position, descriptor) in descriptors.enumerated() {
-            let candidate = Match(label: labels[position], distance: descriptor.distance(to: query), position: position)
+        for position in labels.indices {
+            let candidate = Match(label: labels[position], distance: descriptor(at: position).distance(to: query), position: position)
             if let current = best[candidate.label], current.distance <= candidate.distance { continue }
             best[candidate.label] = candidate
         }
         return best.values.sorted { ($0.distance, $0.position) < ($1.distance, $1.position) }
     }
 
-    private static func chunks(of descriptor: FaceDescriptor) -> [Chunk] {
-        (0..<chunksPerRow).map { c in Chunk(descriptor.values[c * Chunk.scalarCount..<(c + 1) * Chunk.scalarCount]) }
+    public func descriptor(at position: Int) -> FaceDescriptor {
+        let length = FaceDescriptor.length
+        return FaceDescriptor(unchecked: Array(rows[position * length..<(position + 1) * length]))
     }
 
-    @inline(__always)
-    private static func squaredDistance(_ rows: UnsafeBufferPointer<Chunk>, row: Int, query: [Chunk]) -> Float {
-        let base = row * chunksPerRow
-        var sum = Chunk()
-        for c in 0..<chunksPerRow {
-            let d = rows[base + c] - query[c]
-            sum.addProduct(d, d)
+    private static func scan(_ rows: UnsafePointer<Float>, count: Int, query: UnsafePointer<Float>) -> Int {
+        let length = FaceDescriptor.length
+        let parts = count < parallelThreshold ? 1 : 2
+        guard parts > 1 else {
+            var distance: Float = 0
+            return stfe_nearest_row(rows, count, query, &distance)
         }
-        return sum.sum()
+        let bests = UnsafeMutableBufferPointer<(Int, Float)>.allocate(capacity: parts)
+        defer { bests.deallocate() }
+        let rowsAddress = Int(bitPattern: rows), queryAddress = Int(bitPattern: query)
+        let results = Int(bitPattern: bests.baseAddress!)
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            // Addresses cross the closure as integers: the buffers outlive this call.
+            let start = count * part / parts, end = count * (part + 1) / parts
+            let base = UnsafePointer<Float>(bitPattern: rowsAddress)! + start * length
+            var distance: Float = 0
+            let row = stfe_nearest_row(base, end - start, UnsafePointer<Float>(bitPattern: queryAddress)!, &distance)
+            UnsafeMutablePointer<(Int, Float)>(bitPattern: results)![part] = (start + row, distance)
+        }
+        return bests.min { $0.1 < $1.1 }!.0
     }
 }

@@ -13,11 +13,13 @@ struct FaceIndexTests {
         return (0..<count).map { _ in try! FaceDescriptor((0..<128).map { _ in next() }) }
     }
 
-    @Test func nearestAgreesWithExhaustiveDoubleSearch() throws {
-        let enrolled = Self.descriptors(2000, seed: 1)
+    /// 2,000 rows take the one-core path, 20,000 the path that splits the scan.
+    @Test(arguments: [2_000, 20_000])
+    func nearestAgreesWithExhaustiveDoubleSearch(size: Int) throws {
+        let enrolled = Self.descriptors(size, seed: 1)
         var index = FaceIndex<Int>()
         for (i, d) in enrolled.enumerated() { index.add(d, label: i / 3) }
-        for query in Self.descriptors(50, seed: 2) {
+        for query in Self.descriptors(20, seed: 2) + [enrolled[size - 1]] {
             let expected = enrolled.indices.min { enrolled[$0].distance(to: query) < enrolled[$1].distance(to: query) }!
             let found = try #require(index.nearest(to: query))
             #expect(found.position == expected)

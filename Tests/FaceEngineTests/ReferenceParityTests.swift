@@ -3,30 +3,6 @@ import Foundation
 import TestSupport
 import Testing
 
-/// What Python's face_recognition 1.3.0 computed for every photo in ../shared/faces.
-struct ReferenceDescriptors: Decodable {
-    struct Image: Decodable {
-        let width: Int
-        let height: Int
-        let rgb_sha1: String
-        let faces: [Face]
-    }
-
-    struct Face: Decodable {
-        let box: [Int]
-        let hog_score: Double
-        let landmarks5: [[Int]]
-        let descriptor: [Double]
-    }
-
-    let images: [String: Image]
-
-    static let shared: ReferenceDescriptors = {
-        let data = try! Data(contentsOf: URL(fileURLWithPath: Fixtures.face("reference_descriptors.json")))
-        return try! JSONDecoder().decode(ReferenceDescriptors.self, from: data)
-    }()
-}
-
 @Suite("Parity with Python face_recognition on ../shared/faces")
 struct ReferenceParityTests {
     static let photos = ReferenceDescriptors.shared.images.keys.sorted()

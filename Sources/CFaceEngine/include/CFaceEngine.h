@@ -90,6 +90,10 @@ int stfe_describe(stfe_worker *worker, stfe_pixels pixels, const stfe_rect *rect
                   const stfe_point *landmarks, int count, int jitters, float *out,
                   stfe_error *error);
 
+/// Among `count` descriptors stored one after another, the index of the one
+/// nearest to `query` (-1 when count is 0), and its squared distance.
+long stfe_nearest_row(const float *rows, size_t count, const float *query, float *squared_distance);
+
 /// The BLAS library dlib is running on (e.g. "OpenBLAS 0.3.21 ..."), or "reference BLAS".
 const char *stfe_blas_description(void);
 
