@@ -15,10 +15,17 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "streaktrack", targets: ["streaktrack"]),
+        .executable(name: "streaktrack-server", targets: ["streaktrack-server"]),
         .library(name: "FaceEngine", targets: ["FaceEngine"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.0"),
     ],
     targets: [
         // dlib and the image codecs behind a plain C header.
@@ -44,12 +51,60 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The wire protocol of PROTOCOL.md: messages, byte-exact JSON, connection rules.
+        .target(name: "StreakTrackProtocol"),
+
+        // SQLite through its C API; the backend's store speaks SQL to it or to PostgreSQL.
+        .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        // The backend's data: organizations, students, photos, devices, attendance.
+        .target(
+            name: "BackendStore",
+            dependencies: [
+                "CSQLite", "StreakTrackProtocol",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The backend: /api/ws, the REST API, photos, the dashboard, metrics.
+        .target(
+            name: "StreakTrackServer",
+            dependencies: [
+                "BackendStore", "StreakTrackProtocol",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            resources: [.copy("Dashboard")]
+        ),
+        // The `streaktrack-server` command tree.
+        .target(
+            name: "StreakTrackServerCLI",
+            dependencies: [
+                "StreakTrackServer", "BackendStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "streaktrack-server", dependencies: [
+            "StreakTrackServerCLI", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
         .executableTarget(name: "streaktrack", dependencies: [
             "StreakTrackCLI", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // Test fixtures shared by the test targets: photo paths, the engine, downloads.
-        .target(name: "TestSupport", dependencies: ["FaceEngine"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["FaceEngine", "BackendStore"], path: "Tests/TestSupport"),
+        .testTarget(name: "StreakTrackProtocolTests", dependencies: ["StreakTrackProtocol"]),
+        .testTarget(name: "BackendStoreTests", dependencies: ["BackendStore", "TestSupport"]),
+        .testTarget(
+            name: "StreakTrackServerTests",
+            dependencies: [
+                "StreakTrackServer", "BackendStore", "StreakTrackProtocol", "TestSupport",
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+            ]
+        ),
         .testTarget(name: "FaceEngineTests", dependencies: ["FaceEngine", "TestSupport"]),
         .testTarget(name: "StreakTrackCLITests", dependencies: ["FaceEngine", "TestSupport"]),
     ],

@@ -1,0 +1,49 @@
+import Foundation
+import Logging
+
+/// The backend's stores over one database, opened and migrated.
+public struct BackendStores: Sendable {
+    public let database: any SQLDatabase
+    public let roster: RosterStore
+    public let devices: DeviceStore
+    public let attendance: AttendanceStore
+    public let settings: SettingsStore
+
+    public init(database: any SQLDatabase) {
+        self.database = database
+        roster = RosterStore(database: database)
+        devices = DeviceStore(database: database)
+        attendance = AttendanceStore(database: database)
+        settings = SettingsStore(database: database)
+    }
+
+    /// Where the data lives: a SQLite file in `dataDirectory`, or PostgreSQL at `databaseURL`.
+    public enum Location: Sendable, Equatable {
+        case sqlite(dataDirectory: String)
+        case postgres(url: String, schema: String?)
+
+        public var description: String {
+            switch self {
+            case .sqlite(let directory): "SQLite \(directory)/streaktrack.db"
+            case .postgres(let url, _): "PostgreSQL \(PostgresDatabase.redacted(url))"
+            }
+        }
+    }
+
+    public static func open(_ location: Location, logger: Logger = Logger(label: "streaktrack.store")) async throws -> BackendStores {
+        let database: any SQLDatabase
+        switch location {
+        case .sqlite(let directory):
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw SQLError("cannot create the data directory \(directory): \(error.localizedDescription)")
+            }
+            database = try SQLiteDatabase(path: directory + "/streaktrack.db")
+        case .postgres(let url, let schema):
+            database = try await PostgresDatabase.connect(url: url, schema: schema, logger: logger)
+        }
+        try await Schema.migrate(database)
+        return BackendStores(database: database)
+    }
+}

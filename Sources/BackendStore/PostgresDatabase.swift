@@ -1,0 +1,145 @@
+import Foundation
+import Logging
+import NIOCore
+import PostgresNIO
+
+/// PostgreSQL through postgres-nio's connection pool.
+public final class PostgresDatabase: SQLDatabase {
+    public let dialect = SQLDialect.postgres
+    private let client: PostgresClient
+    private let runner: Task<Void, Never>
+    private let logger: Logger
+
+    /// Connects to `url` (`postgres://user:password@host:port/database`); with
+    /// `schema`, every table lives in that schema (created when missing), which
+    /// lets tests share one server without meeting each other's rows.
+    public static func connect(url: String, schema: String? = nil, logger: Logger) async throws -> PostgresDatabase {
+        let database = try PostgresDatabase(url: url, schema: schema, logger: logger)
+        do {
+            if let schema { try await database.query("CREATE SCHEMA IF NOT EXISTS \(Self.quoted(schema))") }
+            try await database.query("SELECT 1")
+        } catch {
+            await database.close()
+            throw SQLError("cannot reach PostgreSQL at \(Self.redacted(url)): \(Self.describe(error))")
+        }
+        return database
+    }
+
+    private init(url: String, schema: String?, logger: Logger) throws {
+        guard let parts = URLComponents(string: url), ["postgres", "postgresql"].contains(parts.scheme ?? ""),
+              let host = parts.host, let user = parts.user
+        else {
+            throw SQLError("not a PostgreSQL URL (postgres://user:password@host:port/database): \(Self.redacted(url))")
+        }
+        let database = parts.path.hasPrefix("/") ? String(parts.path.dropFirst()) : parts.path
+        let sslMode = parts.queryItems?.first { $0.name == "sslmode" }?.value ?? "prefer"
+        let tls: PostgresClient.Configuration.TLS = switch sslMode {
+        case "disable": .disable
+        case "require", "verify-full": .require(.makeClientConfiguration())
+        default: .prefer(.makeClientConfiguration())
+        }
+        var configuration = PostgresClient.Configuration(
+            host: host, port: parts.port ?? 5432, username: user.removingPercentEncoding ?? user,
+            password: parts.password?.removingPercentEncoding, database: database.isEmpty ? nil : database, tls: tls)
+        if let schema { configuration.options.additionalStartupParameters = [("search_path", schema)] }
+        configuration.options.maximumConnections = 10
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.client = client
+        self.logger = logger
+        runner = Task { await client.run() }
+    }
+
+    public func query(_ sql: String, _ arguments: [SQLValue]) async throws -> [SQLRow] {
+        try await Self.collect(client.query(Self.statement(sql, arguments), logger: logger))
+    }
+
+    public func transaction<Result: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> Result) async throws -> Result {
+        do {
+            return try await client.withTransaction(logger: logger) { connection in
+                try await body(ConnectionExecutor(connection: connection, logger: logger))
+            }
+        } catch let error as PostgresTransactionError {
+            // The caller's own error (a conflict, say) matters more than the wrapping.
+            throw error.closureError ?? error
+        }
+    }
+
+    public func close() async {
+        runner.cancel()
+        _ = await runner.value
+    }
+
+    private struct ConnectionExecutor: SQLExecutor {
+        let connection: PostgresConnection
+        let logger: Logger
+
+        func query(_ sql: String, _ arguments: [SQLValue]) async throws -> [SQLRow] {
+            try await PostgresDatabase.collect(connection.query(PostgresDatabase.statement(sql, arguments), logger: logger))
+        }
+    }
+
+    /// `?` placeholders become `$1`, `$2`, ...
+    static func statement(_ sql: String, _ arguments: [SQLValue]) -> PostgresQuery {
+        var text = ""
+        var number = 0
+        for character in sql {
+            if character == "?" {
+                number += 1
+                text += "$\(number)"
+            } else {
+                text.append(character)
+            }
+        }
+        var binds = PostgresBindings(capacity: arguments.count)
+        for argument in arguments {
+            switch argument {
+            case .null: binds.appendNull()
+            case .integer(let value): binds.append(value)
+            case .text(let value): binds.append(value)
+            case .blob(let bytes): binds.append(ByteBuffer(bytes: bytes))
+            }
+        }
+        return PostgresQuery(unsafeSQL: text, binds: binds)
+    }
+
+    static func collect(_ sequence: PostgresRowSequence) async throws -> [SQLRow] {
+        var rows: [SQLRow] = []
+        for try await row in sequence {
+            var columns: [String] = []
+            var values: [SQLValue] = []
+            for cell in row {
+                columns.append(cell.columnName)
+                values.append(try value(of: cell))
+            }
+            rows.append(SQLRow(columns: columns, values: values))
+        }
+        return rows
+    }
+
+    private static func value(of cell: PostgresCell) throws -> SQLValue {
+        guard cell.bytes != nil else { return .null }
+        switch cell.dataType {
+        case .int2, .int4, .int8: return .integer(try cell.decode(Int64.self))
+        case .bool: return .integer(try cell.decode(Bool.self) ? 1 : 0)
+        case .bytea: return .blob(Array(buffer: try cell.decode(ByteBuffer.self)))
+        default: return .text(try cell.decode(String.self))
+        }
+    }
+
+    static func quoted(_ identifier: String) -> String {
+        "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    static func redacted(_ url: String) -> String {
+        guard var parts = URLComponents(string: url), parts.password != nil else { return url }
+        parts.password = "***"
+        return parts.string ?? url
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let psql = error as? PSQLError {
+            return psql.serverInfo?[.message] ?? "\(psql.code)"
+        }
+        return "\(error)"
+    }
+}

@@ -1,0 +1,169 @@
+import Crypto
+import StreakTrackProtocol
+
+/// Organizations, students and their photos; every change bumps the
+/// organization's roster version, which tells the server to push the roster.
+public struct RosterStore: Sendable {
+    let database: any SQLDatabase
+
+    public init(database: any SQLDatabase) {
+        self.database = database
+    }
+
+    // MARK: Organizations
+
+    @discardableResult
+    public func addOrganization(name: String, id: String = ObjectID.make()) async throws -> Organization {
+        guard ObjectID.isValid(id) else { throw StoreError(.invalid, "organization id must be 24 hexadecimal digits: \(id)") }
+        let rows = try await database.query(
+            "INSERT INTO organizations (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING RETURNING id",
+            .text(id.lowercased()), .text(name), .text(Clock.now()))
+        guard !rows.isEmpty else { throw StoreError(.conflict, "organization \(id) already exists") }
+        return Organization(id: id.lowercased(), name: name)
+    }
+
+    public func organizations() async throws -> [Organization] {
+        try await database.query("SELECT id, name FROM organizations ORDER BY created_at, id").map {
+            Organization(id: $0.text("id")!, name: $0.text("name")!)
+        }
+    }
+
+    public func organization(_ id: String) async throws -> Organization? {
+        try await database.query("SELECT id, name FROM organizations WHERE id = ?", .text(id.lowercased())).first.map {
+            Organization(id: $0.text("id")!, name: $0.text("name")!)
+        }
+    }
+
+    /// Each organization's roster version, for noticing changes made elsewhere.
+    public func rosterVersions() async throws -> [String: Int64] {
+        var versions: [String: Int64] = [:]
+        for row in try await database.query("SELECT id, roster_version FROM organizations") {
+            versions[row.text("id")!] = row.integer("roster_version") ?? 0
+        }
+        return versions
+    }
+
+    // MARK: Students
+
+    public func addStudent(organizationId: String, name: String, enrollmentNo: String, photos: [PhotoUpload] = []) async throws -> Student {
+        let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        let enrollmentNo = enrollmentNo.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !name.isEmpty else { throw StoreError(.invalid, "a student needs a name") }
+        guard !enrollmentNo.isEmpty else { throw StoreError(.invalid, "a student needs an enrollment number") }
+        guard try await organization(organizationId) != nil else {
+            throw StoreError(.notFound, "no organization \(organizationId)")
+        }
+        let id = ObjectID.make()
+        try await database.transaction { sql in
+            let inserted = try await sql.query(
+                """
+                INSERT INTO students (id, organization_id, name, enrollment_no, created_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (organization_id, enrollment_no) DO NOTHING RETURNING id
+                """,
+                .text(id), .text(organizationId.lowercased()), .text(name), .text(enrollmentNo), .text(Clock.now()))
+            guard !inserted.isEmpty else {
+                throw StoreError(.conflict, "enrollment number \(enrollmentNo) is already taken in this organization")
+            }
+            for photo in photos { try await Self.insert(photo, studentId: id, into: sql) }
+            try await Self.bumpRoster(organizationId.lowercased(), in: sql)
+        }
+        return try await student(id)!
+    }
+
+    public func student(_ id: String) async throws -> Student? {
+        guard let row = try await database.query(
+            "SELECT id, organization_id, name, enrollment_no FROM students WHERE id = ?", .text(id)).first
+        else { return nil }
+        return try await makeStudent(row)
+    }
+
+    public func students(organizationId: String) async throws -> [Student] {
+        let rows = try await database.query(
+            "SELECT id, organization_id, name, enrollment_no FROM students WHERE organization_id = ? ORDER BY name, enrollment_no",
+            .text(organizationId.lowercased()))
+        let photos = try await database.query(
+            """
+            SELECT p.id, p.student_id FROM photos p JOIN students s ON s.id = p.student_id
+            WHERE s.organization_id = ? ORDER BY p.created_at, p.id
+            """, .text(organizationId.lowercased()))
+        var photosByStudent: [String: [String]] = [:]
+        for photo in photos { photosByStudent[photo.text("student_id")!, default: []].append(photo.text("id")!) }
+        return rows.map { row in
+            Student(id: row.text("id")!, organizationId: row.text("organization_id")!, name: row.text("name")!,
+                    enrollmentNo: row.text("enrollment_no")!, photoIds: photosByStudent[row.text("id")!] ?? [])
+        }
+    }
+
+    public func removeStudent(_ id: String) async throws {
+        try await database.transaction { sql in
+            let removed = try await sql.query("DELETE FROM students WHERE id = ? RETURNING organization_id", .text(id))
+            guard let organizationId = removed.first?.text("organization_id") else {
+                throw StoreError(.notFound, "no student \(id)")
+            }
+            try await Self.bumpRoster(organizationId, in: sql)
+        }
+    }
+
+    // MARK: Photos
+
+    @discardableResult
+    public func addPhoto(_ photo: PhotoUpload, studentId: String) async throws -> String {
+        try await database.transaction { sql in
+            let owner = try await sql.query("SELECT organization_id FROM students WHERE id = ?", .text(studentId))
+            guard let organizationId = owner.first?.text("organization_id") else {
+                throw StoreError(.notFound, "no student \(studentId)")
+            }
+            let id = try await Self.insert(photo, studentId: studentId, into: sql)
+            try await Self.bumpRoster(organizationId, in: sql)
+            return id
+        }
+    }
+
+    public func removePhoto(_ id: String) async throws {
+        try await database.transaction { sql in
+            let removed = try await sql.query(
+                """
+                DELETE FROM photos WHERE id = ? RETURNING (SELECT organization_id FROM students WHERE students.id = photos.student_id) AS organization_id
+                """, .text(id))
+            guard let organizationId = removed.first?.text("organization_id") else { throw StoreError(.notFound, "no photo \(id)") }
+            try await Self.bumpRoster(organizationId, in: sql)
+        }
+    }
+
+    public func photo(_ id: String) async throws -> Photo? {
+        try await database.query("SELECT id, student_id, content_type, sha256, data FROM photos WHERE id = ?", .text(id)).first.map {
+            Photo(id: $0.text("id")!, studentId: $0.text("student_id")!, contentType: $0.text("content_type")!,
+                  sha256: $0.text("sha256")!, bytes: $0.blob("data") ?? [])
+        }
+    }
+
+    /// The roster message for an organization, photo URLs made by `photoURL`.
+    public func roster(organizationId: String, photoURL: (String) -> String) async throws -> Roster {
+        Roster(students: try await students(organizationId: organizationId).map {
+            RosterStudent(id: $0.id, name: $0.name, enrollmentNo: $0.enrollmentNo, images: $0.photoIds.map(photoURL))
+        })
+    }
+
+    private func makeStudent(_ row: SQLRow) async throws -> Student {
+        let photos = try await database.query("SELECT id FROM photos WHERE student_id = ? ORDER BY created_at, id", .text(row.text("id")!))
+        return Student(id: row.text("id")!, organizationId: row.text("organization_id")!, name: row.text("name")!,
+                       enrollmentNo: row.text("enrollment_no")!, photoIds: photos.map { $0.text("id")! })
+    }
+
+    @discardableResult
+    private static func insert(_ photo: PhotoUpload, studentId: String, into sql: any SQLExecutor) async throws -> String {
+        let id = ObjectID.make()
+        let digest = SHA256.hash(data: photo.bytes).map { String(format: "%02x", $0) }.joined()
+        try await sql.query(
+            "INSERT INTO photos (id, student_id, content_type, sha256, width, height, data, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            .text(id), .text(studentId), .text(photo.format.contentType), .text(digest),
+            .integer(Int64(photo.width)), .integer(Int64(photo.height)), .blob(photo.bytes), .text(Clock.now()))
+        return id
+    }
+
+    private static func bumpRoster(_ organizationId: String, in sql: any SQLExecutor) async throws {
+        try await sql.query("UPDATE organizations SET roster_version = roster_version + 1 WHERE id = ?", .text(organizationId))
+    }
+}
+
+import Foundation

@@ -1,0 +1,51 @@
+/// A message from the backend (or a dashboard through it) to a device.
+public enum ServerMessage: Sendable, Equatable {
+    case roster(Roster)
+    case startStream(targetDeviceId: String)
+    case stopStream(targetDeviceId: String)
+    case error(String)
+    /// Our extension: the attendance event `eventId` is durably stored (or was
+    /// already). Sent only to devices that announced `ack=1` when connecting.
+    case acknowledgement(eventId: String, duplicate: Bool)
+
+    public var text: String {
+        switch self {
+        case .roster(let roster):
+            JSONValue.object([("students", .array(roster.students.map(\.json)))]).text
+        case .startStream(let target):
+            JSONValue.object([("type", .string("start_stream")), ("targetDeviceId", .string(target))]).text
+        case .stopStream(let target):
+            JSONValue.object([("type", .string("stop_stream")), ("targetDeviceId", .string(target))]).text
+        case .error(let message):
+            JSONValue.object([("error", .string(message))]).text
+        case .acknowledgement(let eventId, let duplicate):
+            JSONValue.object([("type", .string("ack")), ("eventId", .string(eventId)),
+                              ("status", .string(duplicate ? "duplicate" : "stored"))]).text
+        }
+    }
+
+    /// What a device makes of a server's message.
+    public enum Reading: Sendable, Equatable {
+        case message(ServerMessage)
+        /// A roster had entries that are not students; the rest is used.
+        case partialRoster(Roster, rejected: [String])
+        case unknown(type: String?)
+    }
+
+    public static func read(_ object: JSONObject) -> Reading {
+        if let students = object.array("students") {
+            let (roster, rejected) = Roster.read(students)
+            return rejected.isEmpty ? .message(.roster(roster)) : .partialRoster(roster, rejected: rejected)
+        }
+        if let error = object.string("error") { return .message(.error(error)) }
+        let type = object.string("type")
+        switch type {
+        case "start_stream": return .message(.startStream(targetDeviceId: object.string("targetDeviceId") ?? ""))
+        case "stop_stream": return .message(.stopStream(targetDeviceId: object.string("targetDeviceId") ?? ""))
+        case "ack":
+            guard let eventId = object.string("eventId") else { return .unknown(type: type) }
+            return .message(.acknowledgement(eventId: eventId, duplicate: object.string("status") == "duplicate"))
+        default: return .unknown(type: type)
+        }
+    }
+}

@@ -1,0 +1,1 @@
+// The server: see the other files of this target.

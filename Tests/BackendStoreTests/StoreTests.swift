@@ -1,0 +1,142 @@
+import BackendStore
+import Foundation
+import StreakTrackProtocol
+import TestSupport
+import Testing
+
+/// The stores, on SQLite and on PostgreSQL, with the same expectations.
+@Suite("Backend stores")
+struct StoreTests {
+    static let jpeg: [UInt8] = Array(try! Data(contentsOf: URL(fileURLWithPath: Fixtures.face("john_salley/1.jpg"))))
+
+    func sighting(_ student: String, at timestamp: String = "2026-11-24 09:01:07") -> Sighting {
+        Sighting(name: "x", enrollmentNo: "x", deviceId: "door-1", studentId: student, timestamp: timestamp)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func rosterLifecycle(kind: StoreKind) async throws {
+        let stores = try await kind.openFresh()
+        defer { Task { await stores.database.close() } }
+        let school = try await stores.roster.addOrganization(name: "Springfield High")
+        #expect(ObjectID.isValid(school.id))
+        let before = try await stores.roster.rosterVersions()[school.id]
+        let asha = try await stores.roster.addStudent(organizationId: school.id, name: "Asha Verma", enrollmentNo: "0801CS211",
+                                                      photos: [try PhotoUpload(bytes: Self.jpeg)])
+        #expect(asha.photoIds.count == 1)
+        #expect(try await stores.roster.rosterVersions()[school.id]! > before!)
+        await #expect(throws: StoreError.self) {
+            try await stores.roster.addStudent(organizationId: school.id, name: "Other", enrollmentNo: "0801CS211")
+        }
+        let photoId = try await stores.roster.addPhoto(try PhotoUpload(bytes: Self.jpeg), studentId: asha.id)
+        let stored = try #require(try await stores.roster.photo(photoId))
+        #expect(stored.bytes == Self.jpeg && stored.contentType == "image/jpeg")
+
+        let roster = try await stores.roster.roster(organizationId: school.id) { "http://server/photos/\($0)" }
+        #expect(roster.students.count == 1)
+        #expect(roster.students[0].images == asha.photoIds.map { "http://server/photos/\($0)" } + ["http://server/photos/\(photoId)"])
+
+        try await stores.roster.removePhoto(photoId)
+        #expect(try await stores.roster.photo(photoId) == nil)
+        try await stores.roster.removeStudent(asha.id)
+        #expect(try await stores.roster.students(organizationId: school.id).isEmpty)
+        await #expect(throws: StoreError.self) { try await stores.roster.removeStudent(asha.id) }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func attendanceIsOnePerStudentPerDayAndEventsAreIdempotent(kind: StoreKind) async throws {
+        let stores = try await kind.openFresh()
+        defer { Task { await stores.database.close() } }
+        let school = try await stores.roster.addOrganization(name: "S")
+        let asha = try await stores.roster.addStudent(organizationId: school.id, name: "Asha", enrollmentNo: "1")
+        let a = stores.attendance
+        let first = try await a.record(sighting(asha.id), organizationId: school.id, deviceId: "door-1", eventId: "e1")
+        #expect(first == .init(outcome: .stored, repeatedEvent: false))
+        let resend = try await a.record(sighting(asha.id), organizationId: school.id, deviceId: "door-1", eventId: "e1")
+        #expect(resend == .init(outcome: .stored, repeatedEvent: true), "a resent event is acknowledged with its first outcome")
+        let otherDevice = try await a.record(sighting(asha.id, at: "2026-11-24 10:00:00"), organizationId: school.id,
+                                             deviceId: "door-2", eventId: "e1")
+        #expect(otherDevice.outcome == .alreadyMarked)
+        let noEventId = try await a.record(sighting(asha.id), organizationId: school.id, deviceId: "door-1", eventId: nil)
+        #expect(noEventId.outcome == .alreadyMarked)
+        let nextDay = try await a.record(sighting(asha.id, at: "2026-11-25 08:00:00"), organizationId: school.id,
+                                         deviceId: "door-1", eventId: "e2")
+        #expect(nextDay.outcome == .stored)
+        let stranger = try await a.record(sighting("65f0c1aaaaaaaaaaaaaaaaaa"), organizationId: school.id, deviceId: "door-1", eventId: "e3")
+        #expect(stranger.outcome == .unknownStudent)
+        let garbled = try await a.record(sighting(asha.id, at: "yesterday"), organizationId: school.id, deviceId: "door-1", eventId: nil)
+        #expect(garbled.outcome == .invalidTimestamp)
+
+        let day = try await a.records(organizationId: school.id, day: "2026-11-24")
+        #expect(day.count == 1)
+        #expect(day.first?.deviceId == "door-1" && day.first?.timestamp == "2026-11-24 09:01:07")
+        #expect(day.first?.status == "present" && day.first?.method == "automatic" && day.first?.name == "Asha")
+        #expect(try await a.records(organizationId: school.id, from: "2026-11-01", to: "2026-11-30").count == 2)
+    }
+
+    /// Many concurrent marks of the same student and day: exactly one record.
+    @Test(arguments: StoreKind.allCases)
+    func concurrentMarksNeverDouble(kind: StoreKind) async throws {
+        let stores = try await kind.openFresh()
+        defer { Task { await stores.database.close() } }
+        let school = try await stores.roster.addOrganization(name: "S")
+        let asha = try await stores.roster.addStudent(organizationId: school.id, name: "Asha", enrollmentNo: "1")
+        let outcomes = try await withThrowingTaskGroup(of: AttendanceStore.Outcome.self) { group in
+            for i in 0..<20 {
+                group.addTask {
+                    try await stores.attendance.record(self.sighting(asha.id), organizationId: school.id,
+                                                       deviceId: "door-\(i % 3)", eventId: "event-\(i)").outcome
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(outcomes.filter { $0 == .stored }.count == 1)
+        #expect(try await stores.attendance.records(organizationId: school.id, day: "2026-11-24").count == 1)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func deviceAdmission(kind: StoreKind) async throws {
+        let stores = try await kind.openFresh()
+        defer { Task { await stores.database.close() } }
+        let school = try await stores.roster.addOrganization(name: "S")
+        let d = stores.devices
+        #expect(try await stores.settings.deviceAuthenticationRequired() == false, "a fresh store runs open")
+        #expect(try await d.admission(deviceId: "anyone", organizationId: school.id, secret: nil, authenticationRequired: false) == .admitted)
+        let secret = try await d.register(id: "door-1", organizationId: school.id, name: "Main door")
+        #expect(try await d.admission(deviceId: "door-1", organizationId: school.id, secret: secret, authenticationRequired: true) == .admitted)
+        #expect(try await d.admission(deviceId: "door-1", organizationId: school.id, secret: "wrong", authenticationRequired: true) != .admitted)
+        #expect(try await d.admission(deviceId: "door-1", organizationId: school.id, secret: nil, authenticationRequired: true) != .admitted)
+        #expect(try await d.admission(deviceId: "stranger", organizationId: school.id, secret: nil, authenticationRequired: true) != .admitted)
+        try await d.setAdmitWithoutSecret(true, deviceId: "door-1")
+        #expect(try await d.admission(deviceId: "door-1", organizationId: school.id, secret: nil, authenticationRequired: true) == .admitted,
+                "an original device, allowed in without a secret")
+        try await d.markOnline("door-1", organizationId: school.id)
+        #expect(try await d.device("door-1")?.online == true)
+        try await d.markOffline("door-1")
+        let offline = try #require(try await d.device("door-1"))
+        #expect(!offline.online && offline.lastSeen != nil)
+
+        let token = try await stores.settings.resetAdminToken()
+        #expect(try await stores.settings.isAdminToken(token))
+        #expect(try await !stores.settings.isAdminToken(token + "x"))
+    }
+
+    @Test func photoUploadChecks() throws {
+        #expect(throws: StoreError.self) { try PhotoUpload(bytes: []) }
+        #expect(throws: StoreError.self) { try PhotoUpload(bytes: Array("hello".utf8)) }
+        #expect(throws: StoreError.self) { try PhotoUpload(bytes: Array(Self.jpeg.prefix(Self.jpeg.count / 2))) }
+        #expect(throws: StoreError.self) { try PhotoUpload(bytes: Self.jpeg, maxBytes: 100) }
+        #expect(throws: StoreError.self) { try PhotoUpload(bytes: Self.jpeg, maxPixels: 100) }
+        let photo = try PhotoUpload(bytes: Self.jpeg)
+        #expect(photo.width == 150 && photo.height == 150 && photo.format == .jpeg)
+    }
+
+    @Test func migrationsRunOnceAndSurviveReopening() async throws {
+        let directory = try Fixtures.scratchDirectory()
+        let first = try await BackendStores.open(.sqlite(dataDirectory: directory))
+        let school = try await first.roster.addOrganization(name: "S")
+        await first.database.close()
+        let second = try await BackendStores.open(.sqlite(dataDirectory: directory))
+        #expect(try await second.roster.organizations() == [school])
+        await second.database.close()
+    }
+}
