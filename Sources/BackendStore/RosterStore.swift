@@ -84,7 +84,7 @@ public struct RosterStore: Sendable {
         let photos = try await database.query(
             """
             SELECT p.id, p.student_id FROM photos p JOIN students s ON s.id = p.student_id
-            WHERE s.organization_id = ? ORDER BY p.created_at, p.id
+            WHERE s.organization_id = ? ORDER BY p.position
             """, .text(organizationId.lowercased()))
         var photosByStudent: [String: [String]] = [:]
         for photo in photos { photosByStudent[photo.text("student_id")!, default: []].append(photo.text("id")!) }
@@ -145,7 +145,7 @@ public struct RosterStore: Sendable {
     }
 
     private func makeStudent(_ row: SQLRow) async throws -> Student {
-        let photos = try await database.query("SELECT id FROM photos WHERE student_id = ? ORDER BY created_at, id", .text(row.text("id")!))
+        let photos = try await database.query("SELECT id FROM photos WHERE student_id = ? ORDER BY position", .text(row.text("id")!))
         return Student(id: row.text("id")!, organizationId: row.text("organization_id")!, name: row.text("name")!,
                        enrollmentNo: row.text("enrollment_no")!, photoIds: photos.map { $0.text("id")! })
     }
@@ -155,8 +155,11 @@ public struct RosterStore: Sendable {
         let id = ObjectID.make()
         let digest = SHA256.hash(data: photo.bytes).map { String(format: "%02x", $0) }.joined()
         try await sql.query(
-            "INSERT INTO photos (id, student_id, content_type, sha256, width, height, data, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            .text(id), .text(studentId), .text(photo.format.contentType), .text(digest),
+            """
+            INSERT INTO photos (id, student_id, position, content_type, sha256, width, height, data, created_at)
+            VALUES (?, ?, (SELECT COALESCE(MAX(position), 0) + 1 FROM photos WHERE student_id = ?), ?, ?, ?, ?, ?, ?)
+            """,
+            .text(id), .text(studentId), .text(studentId), .text(photo.format.contentType), .text(digest),
             .integer(Int64(photo.width)), .integer(Int64(photo.height)), .blob(photo.bytes), .text(Clock.now()))
         return id
     }

@@ -22,7 +22,7 @@ enum Schema {
                 """
                 CREATE TABLE photos (
                     id TEXT PRIMARY KEY, student_id TEXT NOT NULL REFERENCES students(id) ON DELETE CASCADE,
-                    content_type TEXT NOT NULL, sha256 TEXT NOT NULL, width BIGINT NOT NULL, height BIGINT NOT NULL,
+                    position BIGINT NOT NULL, content_type TEXT NOT NULL, sha256 TEXT NOT NULL, width BIGINT NOT NULL, height BIGINT NOT NULL,
                     data \(dialect.blobType) NOT NULL, created_at TEXT NOT NULL)
                 """,
                 "CREATE INDEX photos_by_student ON photos (student_id)",
