@@ -26,6 +26,10 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.29.0"),
     ],
     targets: [
         // dlib and the image codecs behind a plain C header.
@@ -54,6 +58,18 @@ let package = Package(
         // The wire protocol of PROTOCOL.md: messages, byte-exact JSON, connection rules.
         .target(name: "StreakTrackProtocol"),
 
+        // A WebSocket client (ws and wss) for devices and tests.
+        .target(
+            name: "WebSocketLink",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+
         // SQLite through its C API; the backend's store speaks SQL to it or to PostgreSQL.
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         // The backend's data: organizations, students, photos, devices, attendance.
@@ -74,7 +90,9 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             resources: [.copy("Dashboard")]
         ),
@@ -95,14 +113,19 @@ let package = Package(
         ]),
 
         // Test fixtures shared by the test targets: photo paths, the engine, downloads.
-        .target(name: "TestSupport", dependencies: ["FaceEngine", "BackendStore"], path: "Tests/TestSupport"),
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "FaceEngine", "BackendStore", "WebSocketLink",
+            ],
+            path: "Tests/TestSupport"
+        ),
         .testTarget(name: "StreakTrackProtocolTests", dependencies: ["StreakTrackProtocol"]),
         .testTarget(name: "BackendStoreTests", dependencies: ["BackendStore", "TestSupport"]),
         .testTarget(
             name: "StreakTrackServerTests",
             dependencies: [
                 "StreakTrackServer", "BackendStore", "StreakTrackProtocol", "TestSupport",
-                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             ]
         ),
         .testTarget(name: "FaceEngineTests", dependencies: ["FaceEngine", "TestSupport"]),

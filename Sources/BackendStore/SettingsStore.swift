@@ -36,6 +36,12 @@ public struct SettingsStore: Sendable {
         return token
     }
 
+    /// Sets a token chosen by the operator.
+    public func setAdminToken(_ token: String) async throws {
+        guard token.count >= 16 else { throw StoreError(.invalid, "an admin token must be at least 16 characters") }
+        try await set("admin_token_sha256", DeviceStore.hash(token))
+    }
+
     public func hasAdminToken() async throws -> Bool {
         try await value("admin_token_sha256") != nil
     }

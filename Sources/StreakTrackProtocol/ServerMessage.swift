@@ -4,9 +4,12 @@ public enum ServerMessage: Sendable, Equatable {
     case startStream(targetDeviceId: String)
     case stopStream(targetDeviceId: String)
     case error(String)
-    /// Our extension: the attendance event `eventId` is durably stored (or was
-    /// already). Sent only to devices that announced `ack=1` when connecting.
-    case acknowledgement(eventId: String, duplicate: Bool)
+    /// Our extension: the attendance event `eventId` has reached its final state
+    /// and the device may forget it. Sent only to devices that announced `ack=1`.
+    case acknowledgement(eventId: String, status: AcknowledgementStatus)
+    /// Our extension: a watched device came online or went offline. Sent only to
+    /// dashboards that asked for it with `status=1`.
+    case deviceStatus(deviceId: String, online: Bool)
 
     public var text: String {
         switch self {
@@ -18,9 +21,10 @@ public enum ServerMessage: Sendable, Equatable {
             JSONValue.object([("type", .string("stop_stream")), ("targetDeviceId", .string(target))]).text
         case .error(let message):
             JSONValue.object([("error", .string(message))]).text
-        case .acknowledgement(let eventId, let duplicate):
-            JSONValue.object([("type", .string("ack")), ("eventId", .string(eventId)),
-                              ("status", .string(duplicate ? "duplicate" : "stored"))]).text
+        case .acknowledgement(let eventId, let status):
+            JSONValue.object([("type", .string("ack")), ("eventId", .string(eventId)), ("status", .string(status.rawValue))]).text
+        case .deviceStatus(let deviceId, let online):
+            JSONValue.object([("type", .string("device_status")), ("deviceId", .string(deviceId)), ("online", .bool(online))]).text
         }
     }
 
@@ -44,8 +48,19 @@ public enum ServerMessage: Sendable, Equatable {
         case "stop_stream": return .message(.stopStream(targetDeviceId: object.string("targetDeviceId") ?? ""))
         case "ack":
             guard let eventId = object.string("eventId") else { return .unknown(type: type) }
-            return .message(.acknowledgement(eventId: eventId, duplicate: object.string("status") == "duplicate"))
+            let status = object.string("status").flatMap(AcknowledgementStatus.init(rawValue:)) ?? .stored
+            return .message(.acknowledgement(eventId: eventId, status: status))
         default: return .unknown(type: type)
         }
     }
+}
+
+/// What became of an acknowledged attendance event.
+public enum AcknowledgementStatus: String, Sendable, Equatable {
+    /// Stored now.
+    case stored
+    /// Already there: the same event resent, or the student already marked that day.
+    case duplicate
+    /// Never to be stored (unknown student, bad timestamp); resending will not help.
+    case rejected
 }

@@ -1,1 +1,6 @@
+import ArgumentParser
 import StreakTrackServerCLI
+
+// The command tree lives in StreakTrackServerCLI; this target only starts it.
+@main
+extension ServerCommand {}

@@ -41,7 +41,7 @@ struct MessageTests {
         #expect(students.students == [RosterStudent(id: "a", name: "A", enrollmentNo: "7", images: [])])
         #expect(rejected.count == 2)
         #expect(ServerMessage.read(try JSONObject(parsing: #"{"type":"ack","eventId":"e","status":"duplicate"}"#))
-                == .message(.acknowledgement(eventId: "e", duplicate: true)))
+                == .message(.acknowledgement(eventId: "e", status: .duplicate)))
     }
 
     @Test func connectionParametersFollowTheOriginalRules() {

@@ -8,17 +8,21 @@ public enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
 
     public var description: String { rawValue }
 
-    /// A fresh, empty store: a new SQLite file, or a new schema on the test PostgreSQL server.
-    public func openFresh() async throws -> BackendStores {
+    /// Where a fresh, empty store goes: a new SQLite directory, or a new schema on the test PostgreSQL server.
+    public func freshLocation() throws -> BackendStores.Location {
         switch self {
         case .sqlite:
-            return try await BackendStores.open(.sqlite(dataDirectory: try Fixtures.scratchDirectory()))
+            return .sqlite(dataDirectory: try Fixtures.scratchDirectory())
         case .postgres:
             guard let url = ProcessInfo.processInfo.environment["STREAKTRACK_TEST_POSTGRES_URL"], !url.isEmpty else {
                 throw SQLError("STREAKTRACK_TEST_POSTGRES_URL is not set: run the tests with scripts/test, which starts PostgreSQL")
             }
             let schema = "test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
-            return try await BackendStores.open(.postgres(url: url, schema: schema), logger: Logger(label: "test.postgres"))
+            return .postgres(url: url, schema: schema)
         }
+    }
+
+    public func openFresh() async throws -> BackendStores {
+        try await BackendStores.open(freshLocation(), logger: Logger(label: "test.store"))
     }
 }

@@ -1,0 +1,84 @@
+import BackendStore
+import Foundation
+import Hummingbird
+
+/// A REST failure with the status and the message a person should read.
+struct APIError: Error {
+    let status: HTTPResponse.Status
+    let message: String
+
+    init(_ status: HTTPResponse.Status, _ message: String) {
+        self.status = status
+        self.message = message
+    }
+}
+
+/// Answers every failure as `{"error":"message"}` with a fitting status.
+struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    let services: ServerServices
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as APIError {
+            return JSONResponse.error(error.message, status: error.status)
+        } catch let error as StoreError {
+            let status: HTTPResponse.Status = switch error.kind {
+            case .notFound: .notFound
+            case .conflict: .conflict
+            case .invalid: .badRequest
+            }
+            return JSONResponse.error(error.description, status: status)
+        } catch let error as HTTPError {
+            return JSONResponse.error(error.body ?? error.status.reasonPhrase, status: error.status)
+        } catch {
+            services.metrics.storeErrors.increment()
+            context.logger.error("request \(request.method) \(request.uri.path) failed: \(error)")
+            return JSONResponse.error("internal error", status: .internalServerError)
+        }
+    }
+}
+
+enum JSONResponse {
+    static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+    }
+
+    static func error(_ message: String, status: HTTPResponse.Status) -> Response {
+        (try? make(["error": message], status: status)) ?? Response(status: status)
+    }
+
+    /// Reads a JSON body of at most `limit` bytes.
+    static func decode<T: Decodable>(_ type: T.Type, from request: Request, limit: Int) async throws -> T {
+        var request = request
+        let body: ByteBuffer
+        do {
+            body = try await request.collectBody(upTo: limit)
+        } catch {
+            throw APIError(.contentTooLarge, "the request body is larger than \(limit) bytes")
+        }
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(buffer: body))
+        } catch let DecodingError.keyNotFound(key, _) {
+            throw APIError(.badRequest, "the request lacks \"\(key.stringValue)\"")
+        } catch let DecodingError.typeMismatch(_, context) {
+            throw APIError(.badRequest, "wrong type at \(context.codingPath.map(\.stringValue).joined(separator: ".")): \(context.debugDescription)")
+        } catch {
+            throw APIError(.badRequest, "the request body is not the JSON expected")
+        }
+    }
+}
+
+extension Request {
+    func query(_ name: String) -> String? {
+        uri.queryParameters.get(name).flatMap { $0.removingPercentEncoding ?? $0 }
+    }
+
+    func requiredQuery(_ name: String) throws -> String {
+        guard let value = query(name), !value.isEmpty else { throw APIError(.badRequest, "the query needs \(name)") }
+        return value
+    }
+}

@@ -1,0 +1,62 @@
+/// Who is connected: one hardware connection per device, and any number of
+/// dashboards watching each device.
+actor LiveHub {
+    struct DeviceLink: Sendable {
+        let organizationId: String
+        let outbox: Outbox
+        let acknowledgements: Bool
+        /// The roster version the device has last been sent.
+        var rosterVersion: Int64
+    }
+
+    private var devices: [String: DeviceLink] = [:]
+    struct DashboardLink: Sendable {
+        let outbox: Outbox
+        /// Wants `device_status` messages (our extension; an old dashboard never gets them).
+        let wantsStatus: Bool
+    }
+
+    private var dashboards: [String: [ObjectIdentifier: DashboardLink]] = [:]
+
+    /// False when the device already has a connection (the original refuses a second).
+    func attach(device id: String, _ link: DeviceLink) -> Bool {
+        guard devices[id] == nil else { return false }
+        devices[id] = link
+        return true
+    }
+
+    func detach(device id: String, outbox: Outbox) {
+        if devices[id]?.outbox === outbox { devices[id] = nil }
+    }
+
+    func device(_ id: String) -> DeviceLink? { devices[id] }
+
+    func devices(of organizationId: String) -> [(id: String, link: DeviceLink)] {
+        devices.filter { $0.value.organizationId == organizationId }.map { ($0.key, $0.value) }
+    }
+
+    func setRosterVersion(_ version: Int64, device id: String) {
+        devices[id]?.rosterVersion = version
+    }
+
+    func attach(dashboard link: DashboardLink, watching deviceId: String) {
+        dashboards[deviceId, default: [:]][ObjectIdentifier(link.outbox)] = link
+    }
+
+    func detach(dashboard outbox: Outbox, watching deviceId: String) {
+        dashboards[deviceId]?[ObjectIdentifier(outbox)] = nil
+        if dashboards[deviceId]?.isEmpty == true { dashboards[deviceId] = nil }
+    }
+
+    func dashboards(watching deviceId: String) -> [DashboardLink] {
+        dashboards[deviceId].map { Array($0.values) } ?? []
+    }
+
+    func allDevices() -> [(id: String, link: DeviceLink)] {
+        devices.map { ($0.key, $0.value) }
+    }
+
+    var counts: (devices: Int, dashboards: Int) {
+        (devices.count, dashboards.values.reduce(0) { $0 + $1.count })
+    }
+}

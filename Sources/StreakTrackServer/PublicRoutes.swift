@@ -1,0 +1,65 @@
+import Foundation
+import Hummingbird
+
+/// What needs no token: photos (devices fetch them), the dashboard's files
+/// (it asks for the token itself), health and metrics.
+struct PublicRoutes: Sendable {
+    let services: ServerServices
+    let dashboard: DashboardFiles
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("photos/:id") { request, context in
+            let id = try context.parameters.require("id")
+            guard let photo = try await services.stores.roster.photo(id) else { throw APIError(.notFound, "no photo \(id)") }
+            // A photo id is never reused, so the photo never changes.
+            if request.headers[.ifNoneMatch] == "\"\(photo.sha256)\"" { return Response(status: .notModified) }
+            return Response(status: .ok,
+                            headers: [.contentType: photo.contentType, .eTag: "\"\(photo.sha256)\"",
+                                      .cacheControl: "public, max-age=31536000, immutable"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: photo.bytes)))
+        }
+        router.get("healthz") { _, _ in
+            do {
+                try await services.stores.database.query("SELECT 1")
+                return try JSONResponse.make(["status": "ok", "store": services.stores.database.dialect.rawValue])
+            } catch {
+                return JSONResponse.error("store unreachable: \(error)", status: .serviceUnavailable)
+            }
+        }
+        router.get("metrics") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                     body: .init(byteBuffer: ByteBuffer(string: services.metrics.exposition())))
+        }
+        router.get("/") { _, _ in dashboard.response("index.html") }
+        router.get("dashboard/:file") { _, context in dashboard.response(try context.parameters.require("file")) }
+    }
+}
+
+/// The dashboard's HTML, CSS and JavaScript, read once from the target's resources.
+struct DashboardFiles: Sendable {
+    private let files: [String: (type: String, bytes: [UInt8])]
+
+    init() {
+        var files: [String: (String, [UInt8])] = [:]
+        let types = ["html": "text/html; charset=utf-8", "js": "text/javascript; charset=utf-8", "css": "text/css; charset=utf-8"]
+        if let folder = Bundle.module.url(forResource: "Dashboard", withExtension: nil),
+           let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) {
+            for name in names {
+                guard let type = types[(name as NSString).pathExtension],
+                      let data = FileManager.default.contents(atPath: folder.appendingPathComponent(name).path) else { continue }
+                files[name] = (type, Array(data))
+            }
+        }
+        self.files = files
+    }
+
+    func response(_ name: String) -> Response {
+        guard let file = files[name] else { return JSONResponse.error("no such file", status: .notFound) }
+        return Response(status: .ok, headers: [
+            .contentType: file.type,
+            .cacheControl: "no-cache",
+            // Everything the page loads is its own; no inline script, no other origin.
+            .contentSecurityPolicy: "default-src 'self'; img-src 'self' data: http: https:; connect-src 'self' ws: wss:; style-src 'self'",
+        ], body: .init(byteBuffer: ByteBuffer(bytes: file.bytes)))
+    }
+}

@@ -1,0 +1,47 @@
+import ServiceLifecycle
+import StreakTrackProtocol
+
+/// Sends a connected device its organization's new roster whenever the roster
+/// changes: after a change through this server at once, and, for changes made by
+/// another process (the command line, a second server), within a poll interval.
+struct RosterBroadcaster: Service {
+    let services: ServerServices
+
+    func run() async throws {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            await pushChanges()
+            try? await Task.sleep(for: services.configuration.rosterPollInterval)
+        }
+    }
+
+    /// Sends the roster to every connected device whose copy is older than the store's.
+    func pushChanges(organizationId: String? = nil) async {
+        let versions: [String: Int64]
+        do {
+            versions = try await services.stores.roster.rosterVersions()
+        } catch {
+            services.metrics.storeErrors.increment()
+            services.logger.error("cannot read roster versions: \(error)")
+            return
+        }
+        var rosters: [String: String] = [:]
+        for (deviceId, link) in await services.hub.allDevices() {
+            guard organizationId == nil || link.organizationId == organizationId,
+                  let version = versions[link.organizationId], version != link.rosterVersion
+            else { continue }
+            if rosters[link.organizationId] == nil {
+                do {
+                    let roster = try await services.stores.roster.roster(organizationId: link.organizationId, photoURL: services.photoURL)
+                    rosters[link.organizationId] = ServerMessage.roster(roster).text
+                } catch {
+                    services.metrics.storeErrors.increment()
+                    services.logger.error("cannot read the roster of \(link.organizationId): \(error)")
+                    continue
+                }
+            }
+            link.outbox.send(rosters[link.organizationId]!)
+            await services.hub.setRosterVersion(version, device: deviceId)
+            services.logger.info("sent the changed roster to device \(deviceId)")
+        }
+    }
+}

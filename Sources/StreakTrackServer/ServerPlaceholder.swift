@@ -1,1 +1,0 @@
-// The server: see the other files of this target.

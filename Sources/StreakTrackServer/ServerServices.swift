@@ -1,0 +1,25 @@
+import BackendStore
+import Logging
+
+/// What every part of the server shares: the stores, who is connected, the
+/// metrics, and how photo URLs are written.
+struct ServerServices: Sendable {
+    let stores: BackendStores
+    let hub: LiveHub
+    let metrics: ServerMetrics
+    let configuration: ServerConfiguration
+    /// `http://host:port`, the base of every photo URL in a roster; known once listening.
+    let publicBase: LateValue<String>
+    let logger: Logger
+
+    var publicURL: String { publicBase.get() }
+
+    func photoURL(_ photoId: String) -> String { "\(publicURL)/photos/\(photoId)" }
+
+    /// Gauges follow the hub after every attach and detach.
+    func updateConnectionGauges() async {
+        let counts = await hub.counts
+        metrics.connectedDevices.set(Int64(counts.devices))
+        metrics.connectedDashboards.set(Int64(counts.dashboards))
+    }
+}

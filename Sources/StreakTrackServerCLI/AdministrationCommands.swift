@@ -1,0 +1,191 @@
+import ArgumentParser
+import BackendStore
+import Foundation
+import StreakTrackProtocol
+import StreakTrackServer
+
+struct OrganizationsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "organizations", abstract: "Add and list organizations.",
+                                                    subcommands: [Add.self, List.self])
+
+    struct Add: AsyncParsableCommand {
+        @Argument(help: "The organization's name.") var name: String
+        @Option(help: "Its 24-hex-digit id, to match devices already configured for the original backend.") var id: String?
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let organization = try await withStore(store) { try await $0.roster.addOrganization(name: name, id: id ?? ObjectID.make()) }
+            print("\(organization.id)\t\(organization.name)")
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            for organization in try await withStore(store, { try await $0.roster.organizations() }) {
+                print("\(organization.id)\t\(organization.name)")
+            }
+        }
+    }
+}
+
+struct StudentsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "students", abstract: "Add, list and remove students.",
+                                                    subcommands: [Add.self, List.self, Remove.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Enrol a student with photos of their face (JPEG or PNG).")
+        @Option var name: String
+        @Option(name: .customLong("enrollment-no")) var enrollmentNo: String
+        @Option(help: "Organization id (not needed when there is only one).") var organization: String?
+        @Argument(help: "Photos of the student's face.") var photos: [String] = []
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let uploads = try photos.map { path in
+                guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read \(path)") }
+                do { return try PhotoUpload(bytes: Array(data)) } catch { throw ValidationError("\(path): \(error)") }
+            }
+            let student = try await withStore(store) { stores in
+                try await stores.roster.addStudent(organizationId: try await resolveOrganization(organization, in: stores),
+                                                   name: name, enrollmentNo: enrollmentNo, photos: uploads)
+            }
+            print("\(student.id)\t\(student.name)\t\(student.enrollmentNo)\t\(student.photoIds.count) photo(s)")
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        @Option(help: "Organization id (not needed when there is only one).") var organization: String?
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let students = try await withStore(store) { stores in
+                try await stores.roster.students(organizationId: try await resolveOrganization(organization, in: stores))
+            }
+            for s in students { print("\(s.id)\t\(s.name)\t\(s.enrollmentNo)\t\(s.photoIds.count) photo(s)") }
+        }
+    }
+
+    struct Remove: AsyncParsableCommand {
+        @Argument(help: "The student's id.") var id: String
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            try await withStore(store) { try await $0.roster.removeStudent(id) }
+            print("removed \(id)")
+        }
+    }
+}
+
+struct DevicesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "devices", abstract: "Register devices and control device authentication.",
+                                                    subcommands: [Add.self, List.self, Remove.self, RequireSecret.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Register a device and print its secret (shown once).")
+        @Argument(help: "The device id, as in its config.json.") var id: String
+        @Option var name: String?
+        @Option(help: "Organization id (not needed when there is only one).") var organization: String?
+        @Flag(help: "Admit it without a secret even when authentication is on (an original device that cannot send one).")
+        var admitWithoutSecret = false
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let secret = try await withStore(store) { stores in
+                try await stores.devices.register(id: id, organizationId: try await resolveOrganization(organization, in: stores),
+                                                  name: name ?? id, admitWithoutSecret: admitWithoutSecret)
+            }
+            print("device \(id) registered; its secret (put it in config.json as deviceSecret):\n\(secret)")
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let (devices, required) = try await withStore(store) { stores in
+                (try await stores.devices.devices(), try await stores.settings.deviceAuthenticationRequired())
+            }
+            print("device authentication: \(required ? "required" : "off")")
+            for d in devices {
+                let access = d.admitWithoutSecret ? "admitted without secret" : (d.hasSecret ? "secret" : "unregistered")
+                print("\(d.id)\t\(d.name)\t\(d.online ? "online" : "offline")\tlast seen \(d.lastSeen ?? "never")\t\(access)")
+            }
+        }
+    }
+
+    struct Remove: AsyncParsableCommand {
+        @Argument var id: String
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            try await withStore(store) { try await $0.devices.remove(id) }
+            print("removed \(id)")
+        }
+    }
+
+    struct RequireSecret: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "require-secret",
+                                                        abstract: "Turn device authentication on or off.")
+        enum Setting: String, ExpressibleByArgument { case on, off }
+        @Argument var setting: Setting
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            try await withStore(store) { try await $0.settings.setDeviceAuthenticationRequired(setting == .on) }
+            print("device authentication is now \(setting == .on ? "required" : "off")")
+        }
+    }
+}
+
+struct AttendanceCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "attendance", abstract: "List or export attendance.",
+                                                    subcommands: [List.self, Export.self])
+
+    struct List: AsyncParsableCommand {
+        @Option(help: "The day, YYYY-MM-DD (default: today).") var date: String?
+        @Option var organization: String?
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let day = date ?? AttendanceTimestamp.day(of: Date())
+            let records = try await withStore(store) { stores in
+                try await stores.attendance.records(organizationId: try await resolveOrganization(organization, in: stores), day: day)
+            }
+            print("\(records.count) present on \(day)")
+            for r in records { print("\(r.timestamp)\t\(r.name)\t\(r.enrollmentNo)\t\(r.deviceId)") }
+        }
+    }
+
+    struct Export: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print attendance as CSV.")
+        @Option var from: String?
+        @Option var to: String?
+        @Option var organization: String?
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let first = from ?? AttendanceTimestamp.day(of: Date())
+            let records = try await withStore(store) { stores in
+                try await stores.attendance.records(organizationId: try await resolveOrganization(organization, in: stores),
+                                                    from: first, to: to ?? first)
+            }
+            print(AttendanceCSV.text(records), terminator: "")
+        }
+    }
+}
+
+struct AdminCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "admin", abstract: "The admin token of the REST API and dashboard.",
+                                                    subcommands: [ResetToken.self])
+
+    struct ResetToken: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "reset-token", abstract: "Make and print a new admin token.")
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            print(try await withStore(store) { try await $0.settings.resetAdminToken() })
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import ArgumentParser
+import BackendStore
+import Foundation
+import Logging
+import StreakTrackServer
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the backend (the default).")
+
+    @Option(help: "Address to listen on.") var host = "0.0.0.0"
+    @Option(help: "Port for HTTP and WebSocket (3001, as the original backend).") var port = 3001
+    @Option(name: .customLong("public-url"), help: "Base URL devices reach this server at, for photo links (default: http://<this machine's address>:<port>).")
+    var publicURL: String?
+    @Option(name: .customLong("allowed-origin"), help: "A browser origin allowed to open dashboard sockets (repeatable).")
+    var allowedOrigins: [String] = []
+    @Option(name: .customLong("admin-token"), help: "Set the admin token (or $STREAKTRACK_ADMIN_TOKEN) instead of generating one.")
+    var adminToken: String?
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning or error.") var logLevel = "info"
+    @OptionGroup var store: StoreOptions
+
+    func run() async throws {
+        var logger = Logger(label: "streaktrack.server")
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        let configuration = ServerConfiguration(host: host, port: port, publicURL: publicURL, store: store.location,
+                                                allowedOrigins: allowedOrigins)
+        let server: StreakTrackServer
+        do {
+            server = try await StreakTrackServer.open(configuration, logger: logger)
+        } catch {
+            throw ValidationError("cannot open the store (\(store.location.description)): \(error)")
+        }
+        let stores = server.stores
+        let token = try await adminTokenToShow(stores)
+        if try await stores.roster.organizations().isEmpty {
+            let school = try await stores.roster.addOrganization(name: "My School")
+            say("Created organization \"\(school.name)\" with id \(school.id): put it in each device's config.json as organizationId.")
+        }
+        let open = try await !stores.settings.deviceAuthenticationRequired()
+        let host = host, location = store.location.description
+        try await server.run(signals: [.sigint, .sigterm]) { port in
+            let base = server.publicURL
+            say("""
+
+            StreakTrack server listening on \(host):\(port) (\(location))
+              devices connect to   ws://<this machine>:\(port)/api/ws  (photo links use \(base))
+              dashboard            http://127.0.0.1:\(port)/\(token.map { "#token=\($0)" } ?? "")
+              add a student        streaktrack-server students add --name "Asha Verma" --enrollment-no 0801CS211 photo1.jpg photo2.jpg
+            """)
+            if let token { say("  admin token          \(token)   (shown once; `streaktrack-server admin reset-token` makes a new one)") }
+            if open {
+                say("""
+
+                ************************************************************************
+                * WARNING: device authentication is OFF. Any device that knows an      *
+                * organization id can connect and mark attendance, as with the original *
+                * backend. Register devices (`streaktrack-server devices add`) and turn *
+                * it on with `streaktrack-server devices require-secret on`.            *
+                ************************************************************************
+                """)
+            }
+        }
+    }
+
+    /// The token to print: the one given (stored now), a new one on a fresh store, or none.
+    private func adminTokenToShow(_ stores: BackendStores) async throws -> String? {
+        if let given = adminToken ?? ProcessInfo.processInfo.environment["STREAKTRACK_ADMIN_TOKEN"], !given.isEmpty {
+            try await stores.settings.setAdminToken(given)
+            return nil
+        }
+        return try await stores.settings.hasAdminToken() ? nil : try await stores.settings.resetAdminToken()
+    }
+}
+
+/// Straight to standard output, unbuffered, so a supervisor's log sees it at once.
+func say(_ text: String) {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+}

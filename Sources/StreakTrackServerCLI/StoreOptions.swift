@@ -1,0 +1,59 @@
+import ArgumentParser
+import BackendStore
+import Foundation
+import Logging
+
+/// Where the data is: shared by `serve` and the administration commands, which
+/// work on the same store directly (no server needed).
+struct StoreOptions: ParsableArguments {
+    @Option(name: .customLong("data-dir"), help: "Directory of the SQLite database (default: ./streaktrack-data or $STREAKTRACK_DATA_DIR).")
+    var dataDirectory: String?
+
+    @Option(name: .customLong("database-url"),
+            help: "Use PostgreSQL instead of SQLite: postgres://user:password@host:5432/database (or $STREAKTRACK_DATABASE_URL).")
+    var databaseURL: String?
+
+    var location: BackendStores.Location {
+        let environment = ProcessInfo.processInfo.environment
+        if let url = databaseURL ?? environment["STREAKTRACK_DATABASE_URL"], !url.isEmpty { return .postgres(url: url, schema: nil) }
+        return .sqlite(dataDirectory: dataDirectory ?? environment["STREAKTRACK_DATA_DIR"] ?? "streaktrack-data")
+    }
+
+    func open() async throws -> BackendStores {
+        var logger = Logger(label: "streaktrack.store")
+        logger.logLevel = .warning
+        do {
+            return try await BackendStores.open(location, logger: logger)
+        } catch {
+            throw ValidationError("cannot open the store (\(location.description)): \(error)")
+        }
+    }
+}
+
+/// Runs `body` with the store open, closing it afterwards and turning store
+/// errors into plain messages.
+func withStore<Result>(_ options: StoreOptions, _ body: (BackendStores) async throws -> Result) async throws -> Result {
+    let stores = try await options.open()
+    do {
+        let result = try await body(stores)
+        await stores.database.close()
+        return result
+    } catch let error as StoreError {
+        await stores.database.close()
+        throw ValidationError(error.description)
+    } catch {
+        await stores.database.close()
+        throw error
+    }
+}
+
+/// The organization a command means: the one named, else the only one there is.
+func resolveOrganization(_ id: String?, in stores: BackendStores) async throws -> String {
+    if let id { return id }
+    let all = try await stores.roster.organizations()
+    guard all.count == 1 else {
+        throw ValidationError(all.isEmpty ? "there is no organization yet: streaktrack-server organizations add NAME"
+                                          : "there are \(all.count) organizations: choose one with --organization")
+    }
+    return all[0].id
+}

@@ -1,0 +1,153 @@
+import BackendStore
+import Foundation
+import StreakTrackProtocol
+import TestSupport
+import Testing
+
+/// Every rule of PROTOCOL.md, over real WebSocket connections, on both stores.
+@Suite("PROTOCOL.md rules on a real server")
+struct ProtocolRulesTests {
+    @Test(arguments: StoreKind.allCases)
+    func rejectionsSendTheOriginalErrorsAndCloseCodes(kind: StoreKind) async throws {
+        let server = try await RunningServer.start(kind)
+        defer { Task { await server.stop() } }
+        let cases: [(String, String, UInt16)] = [
+            ("organizationId=\(ObjectID.make())&isHardware=true", #"{"error":"Missing deviceId"}"#, 1003),
+            ("deviceId=door-1&isHardware=true", #"{"error":"Missing organizationId"}"#, 1003),
+            ("deviceId=door-1&organizationId=\(ObjectID.make())&isHardware=yes", #"{"error":"Invalid connection parameters"}"#, 1002),
+            ("deviceId=door-1&organizationId=\(ObjectID.make())", #"{"error":"Invalid connection parameters"}"#, 1002),
+        ]
+        for (query, error, code) in cases {
+            let socket = try await server.socket(query)
+            #expect(try await socket.next(timeout: .seconds(2)) == error, "\(query)")
+            #expect(try await socket.closeCode() == code, "\(query)")
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func hardwareGetsTheRosterFirstAndPhotosAreServed(kind: StoreKind) async throws {
+        let server = try await RunningServer.start(kind)
+        defer { Task { await server.stop() } }
+        let school = try await SampleSchool.create(in: server.stores)
+        let device = try await server.device("door-1", organization: school.organizationId)
+        let first = try #require(try await device.next())
+        let photoURL = "http://127.0.0.1:\(server.port)/photos/\(school.photoId)"
+        #expect(first == #"{"students":[{"_id":"\#(school.studentId)","name":"Asha Verma","enrollmentNo":"0801CS211","images":["\#(photoURL)"]}]}"#)
+        let photo = try await server.anonymousHTTP.get("/photos/\(school.photoId)")
+        #expect(photo.status == 200 && Array(photo.body) == SampleSchool.photo && photo.headers["content-type"] == "image/jpeg")
+        #expect(try await server.stores.devices.device("door-1")?.online == true, "marked online")
+
+        let second = try await server.device("door-1", organization: school.organizationId)
+        #expect(try await second.next() == #"{"error":"Device door-1 is already connected."}"#)
+        #expect(try await second.closeCode() == 1003)
+        #expect(device.isOpen, "the first connection is untouched")
+
+        await device.close()
+        try await waitUntil { try await server.stores.devices.device("door-1")?.online == false }
+        #expect(try await server.stores.devices.device("door-1")?.lastSeen != nil)
+    }
+
+    @Test func invalidOrganizationIdGetsTheOriginalErrorAndStaysOpen() async throws {
+        let server = try await RunningServer.start(.sqlite)
+        defer { Task { await server.stop() } }
+        let device = try await server.device("door-1", organization: "not-an-object-id")
+        #expect(try await device.next() == #"{"error":"Invalid organizationId"}"#)
+        try await device.send(#"{"type":"detected","student":{}}"#)
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(device.isOpen)
+        await device.close()
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func messagesAreForwardedBothWays(kind: StoreKind) async throws {
+        let server = try await RunningServer.start(kind)
+        defer { Task { await server.stop() } }
+        let school = try await SampleSchool.create(in: server.stores)
+        let device = try await server.device("door-1", organization: school.organizationId)
+        _ = try await device.next()  // roster
+        let dashboard = try await server.dashboard(watching: "door-1", organization: school.organizationId)
+        let other = try await server.dashboard(watching: "door-2", organization: school.organizationId)
+
+        for message in [school.attendance(), school.attendance("detected"), #"{"type":"live_stream","frame":"/9j/4AAQ"}"#] {
+            try await device.send(message)
+            #expect(try await dashboard.next() == message, "forwarded unchanged")
+        }
+        try await dashboard.send(#"{"type":"start_stream","targetDeviceId":"door-1"}"#)
+        #expect(try await device.next() == #"{"type":"start_stream","targetDeviceId":"door-1"}"#)
+        try await dashboard.send(#"{"type":"stop_stream","targetDeviceId":"door-1"}"#)
+        #expect(try await device.next() == #"{"type":"stop_stream","targetDeviceId":"door-1"}"#)
+        try await dashboard.send(#"{"type":"something_else","x":1}"#)
+        #expect(try await device.next() == #"{"type":"something_else","x":1}"#, "any other dashboard message reaches the device as is")
+
+        try await other.send(#"{"type":"start_stream","targetDeviceId":"door-2"}"#)
+        #expect(try await other.next() == #"{"error":"Device door-2 is offline or not connected."}"#)
+        #expect(other.pending.isEmpty && dashboard.pending.isEmpty, "door-1's dashboard sees nothing of door-2")
+        for socket in [device, dashboard, other] { await socket.close() }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func attendanceIsStoredOncePerStudentPerDay(kind: StoreKind) async throws {
+        let server = try await RunningServer.start(kind)
+        defer { Task { await server.stop() } }
+        let school = try await SampleSchool.create(in: server.stores)
+        let first = try await server.device("door-1", organization: school.organizationId)
+        let second = try await server.device("door-2", organization: school.organizationId)
+        _ = try await first.next()
+        _ = try await second.next()
+        try await first.send(school.attendance())
+        try await waitUntil {
+            try await server.stores.attendance.records(organizationId: school.organizationId, day: "2026-11-24").count == 1
+        }
+        try await first.send(school.attendance(timestamp: "2026-11-24 11:00:00"))
+        try await second.send(school.attendance(timestamp: "2026-11-24 12:00:00", device: "door-2"))
+        try await first.send(school.attendance(timestamp: "2026-11-25 08:00:00"))
+        try await waitUntil {
+            try await server.stores.attendance.records(organizationId: school.organizationId, from: "2026-11-24", to: "2026-11-25").count == 2
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        let records = try await server.stores.attendance.records(organizationId: school.organizationId, from: "2026-11-24", to: "2026-11-25")
+        #expect(records.map(\.timestamp) == ["2026-11-24 09:01:07", "2026-11-25 08:00:00"])
+        #expect(records.allSatisfy { $0.deviceId == "door-1" && $0.status == "present" && $0.method == "automatic" })
+        await first.close()
+        await second.close()
+    }
+
+    @Test func malformedAndHostileMessagesLeaveTheConnectionOpen() async throws {
+        let server = try await RunningServer.start(.sqlite)
+        defer { Task { await server.stop() } }
+        let school = try await SampleSchool.create(in: server.stores)
+        let device = try await server.device("door-1", organization: school.organizationId)
+        _ = try await device.next()
+        for garbage in ["{not json", "[1,2,3]", "42", #"{"type":"attendance"}"#, #"{"type":"attendance","student":"x"}"#,
+                        #"{"type":"live_stream"}"#, #"{"type":"attendance","student":{"studentId":"\#(school.studentId)","timestamp":"soon"}}"#,
+                        String(repeating: "[", count: 100_000)] {
+            try await device.send(garbage)
+        }
+        try await device.send(school.attendance())
+        try await waitUntil {
+            try await server.stores.attendance.records(organizationId: school.organizationId, day: "2026-11-24").count == 1
+        }
+        #expect(device.isOpen)
+        await device.close()
+    }
+
+    @Test func oversizedMessagesCloseTheConnection() async throws {
+        let server = try await RunningServer.start(.sqlite) { $0.maxMessageBytes = 64 << 10 }
+        defer { Task { await server.stop() } }
+        let school = try await SampleSchool.create(in: server.stores)
+        let device = try await server.device("door-1", organization: school.organizationId)
+        _ = try await device.next()
+        try await device.send(#"{"type":"live_stream","frame":""# + String(repeating: "A", count: 200 << 10) + #""}"#)
+        let code = try await device.closeCode()
+        #expect(code == 1009, "message too big")
+    }
+}
+
+/// Polls `condition` until it holds, for state that settles asynchronously.
+func waitUntil(timeout: Duration = .seconds(5), _ condition: () async throws -> Bool) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while try await !condition() {
+        guard ContinuousClock.now < deadline else { throw TestSocket.TimedOut(description: "condition not met within \(timeout)") }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+}
