@@ -35,8 +35,12 @@ actor LiveHub {
         devices.filter { $0.value.organizationId == organizationId }.map { ($0.key, $0.value) }
     }
 
-    func setRosterVersion(_ version: Int64, device id: String) {
+    /// Records that `version` of the roster goes to the device; false when it has
+    /// it already (so two pushers never send the same roster twice).
+    func claimRosterVersion(_ version: Int64, device id: String) -> Bool {
+        guard let current = devices[id]?.rosterVersion, current < version else { return false }
         devices[id]?.rosterVersion = version
+        return true
     }
 
     func attach(dashboard link: DashboardLink, watching deviceId: String) {

@@ -27,7 +27,8 @@ struct RosterBroadcaster: Service {
         var rosters: [String: String] = [:]
         for (deviceId, link) in await services.hub.allDevices() {
             guard organizationId == nil || link.organizationId == organizationId,
-                  let version = versions[link.organizationId], version != link.rosterVersion
+                  let version = versions[link.organizationId], version > link.rosterVersion,
+                  await services.hub.claimRosterVersion(version, device: deviceId)
             else { continue }
             if rosters[link.organizationId] == nil {
                 do {
@@ -40,7 +41,6 @@ struct RosterBroadcaster: Service {
                 }
             }
             link.outbox.send(rosters[link.organizationId]!)
-            await services.hub.setRosterVersion(version, device: deviceId)
             services.logger.info("sent the changed roster to device \(deviceId)")
         }
     }
