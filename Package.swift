@@ -108,6 +108,11 @@ let package = Package(
             "StreakTrackServerCLI", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // A load generator for the backend, against loopback only.
+        .executableTarget(name: "streaktrack-loadgen", dependencies: [
+            "WebSocketLink", "StreakTrackProtocol", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
         .executableTarget(name: "streaktrack", dependencies: [
             "StreakTrackCLI", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),

@@ -460,8 +460,9 @@
 
   function socketUrl(deviceId) {
     const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    // status=1 asks our backend for device_status messages; an original backend ignores it.
     const query = new URLSearchParams({
-      deviceId, organizationId: state.orgId, isHardware: 'false', token: state.token,
+      deviceId, organizationId: state.orgId, isHardware: 'false', token: state.token, status: '1',
     });
     return `${proto}//${location.host}/api/ws?${query}`;
   }
