@@ -61,41 +61,41 @@ struct ImageDecodingTests {
     }
 
     /// Converts the reference photo with ffmpeg (and jpegtran) and checks each variant.
-    @Test func everyPixelFormatDecodesToTheSameRGB() throws {
+    @Test func everyPixelFormatDecodesToTheSameRGB() async throws {
         let ffmpeg = try #require(which("ffmpeg"), "ffmpeg is needed (scripts/setup installs it)")
         let directory = try Fixtures.scratchDirectory()
         // Each variant is made from an 8-bit PNG, so that ffmpeg's conversion is exact
         // (v -> v * 257 for 16 bits) and the decoded pixels must be identical.
-        func convert(_ name: String, _ pixelFormat: String, from source: String = "rgb.png") throws -> RGBImage {
+        func convert(_ name: String, _ pixelFormat: String, from source: String = "rgb.png") async throws -> RGBImage {
             let out = directory + "/" + name
             let input = name == "rgb.png" ? Self.photo : directory + "/" + source
-            let result = try runProcess(ffmpeg, ["-v", "error", "-y", "-i", input, "-pix_fmt", pixelFormat, out])
+            let result = try await runProcess(ffmpeg, ["-v", "error", "-y", "-i", input, "-pix_fmt", pixelFormat, out])
             try #require(result.status == 0, "ffmpeg: \(result.stderr)")
             return try RGBImage(contentsOfFile: out)
         }
-        let rgb = try convert("rgb.png", "rgb24")
+        let rgb = try await convert("rgb.png", "rgb24")
         // ffmpeg's 8-to-16-bit conversion is not exactly v * 257, so allow one step.
-        #expect(maxDifference(try convert("rgb48.png", "rgb48be"), rgb) <= 1)
-        #expect(try convert("rgba.png", "rgba") == rgb, "alpha is dropped, as PIL's convert('RGB')")
-        #expect(maxDifference(try convert("rgba64.png", "rgba64be"), rgb) <= 1)
+        #expect(maxDifference(try await convert("rgb48.png", "rgb48be"), rgb) <= 1)
+        #expect(try await convert("rgba.png", "rgba") == rgb, "alpha is dropped, as PIL's convert('RGB')")
+        #expect(maxDifference(try await convert("rgba64.png", "rgba64be"), rgb) <= 1)
 
-        let gray = try convert("gray.png", "gray")
+        let gray = try await convert("gray.png", "gray")
         #expect(gray.width == rgb.width)
         let channelsAgree = stride(from: 0, to: gray.pixels.count, by: 3).allSatisfy { (i: Int) -> Bool in
             gray.pixels[i] == gray.pixels[i + 1] && gray.pixels[i] == gray.pixels[i + 2]
         }
         #expect(channelsAgree, "gray is replicated into R, G and B")
-        #expect(try convert("gray16.png", "gray16be", from: "gray.png") == gray)
-        #expect(try convert("palette.png", "pal8").width == rgb.width)
+        #expect(try await convert("gray16.png", "gray16be", from: "gray.png") == gray)
+        #expect(try await convert("palette.png", "pal8").width == rgb.width)
 
         let jpegtran = try #require(which("jpegtran"), "jpegtran is needed (libjpeg-turbo-progs)")
         let grayJPEG = directory + "/gray.jpg"
-        _ = try runProcess("/bin/sh", ["-c", "\(jpegtran) -grayscale '\(Self.photo)' > '\(grayJPEG)'"])
+        _ = try await runProcess("/bin/sh", ["-c", "\(jpegtran) -grayscale '\(Self.photo)' > '\(grayJPEG)'"])
         let decodedGray = try RGBImage(contentsOfFile: grayJPEG)
         #expect(decodedGray.width == rgb.width)
         #expect(decodedGray.pixels[0] == decodedGray.pixels[1] && decodedGray.pixels[1] == decodedGray.pixels[2])
         let progressive = directory + "/progressive.jpg"
-        let result = try runProcess("/bin/sh", ["-c", "\(jpegtran) -progressive '\(Self.photo)' > '\(progressive)'"])
+        let result = try await runProcess("/bin/sh", ["-c", "\(jpegtran) -progressive '\(Self.photo)' > '\(progressive)'"])
         try #require(result.status == 0, "jpegtran: \(result.stderr)")
         #expect(try RGBImage(contentsOfFile: progressive) == RGBImage(contentsOfFile: Self.photo),
                 "a progressive JPEG with the same coefficients decodes to the same pixels")

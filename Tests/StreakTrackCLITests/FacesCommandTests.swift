@@ -13,8 +13,8 @@ struct FacesCommandTests {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
     }()
 
-    func streaktrack(_ arguments: String...) throws -> ProcessOutput {
-        try runProcess(Self.executable, arguments)
+    func streaktrack(_ arguments: String...) async throws -> ProcessOutput {
+        try await runProcess(Self.executable, arguments)
     }
 
     /// A folder of known people made of links to the shared photos.
@@ -33,11 +33,11 @@ struct FacesCommandTests {
         return directory
     }
 
-    @Test func detectPrintsFaceDetectionFormatAndReportsBadFiles() throws {
+    @Test func detectPrintsFaceDetectionFormatAndReportsBadFiles() async throws {
         let bad = try Fixtures.scratchDirectory() + "/broken.jpg"
         try Data("not a jpeg".utf8).write(to: URL(fileURLWithPath: bad))
         let group = Fixtures.face("_groups/obama_biden_blue_room.jpg")
-        let result = try streaktrack("faces", "detect", Fixtures.face("barack_obama"), group, bad, "/no/such.jpg")
+        let result = try await streaktrack("faces", "detect", Fixtures.face("barack_obama"), group, bad, "/no/such.jpg")
         #expect(result.status == 1, "a failed input makes the exit status non-zero")
         #expect(result.lines == [
             "\(Fixtures.face("barack_obama"))/1.jpg,142,563,365,340",
@@ -51,34 +51,34 @@ struct FacesCommandTests {
         #expect(result.stderr.contains("/no/such.jpg: no such file or folder"))
     }
 
-    @Test func identifyPrintsFaceRecognitionFormat() throws {
+    @Test func identifyPrintsFaceRecognitionFormat() async throws {
         let known = try knownPeople(["obama": ["barack_obama/1.jpg"], "biden": ["joe_biden/1.jpg", "joe_biden/2.jpg"]])
         let group = Fixtures.face("_groups/obama_biden_blue_room.jpg")
         let stranger = Fixtures.face("chris_pratt/1.jpg")
         let cat = Fixtures.face("_nonfaces/cat.jpg")
-        let result = try streaktrack("faces", "identify", known, group, stranger, cat)
+        let result = try await streaktrack("faces", "identify", known, group, stranger, cat)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.lines == ["\(group),biden", "\(group),obama", "\(stranger),unknown_person", "\(cat),no_persons_found"])
 
-        let distances = try streaktrack("faces", "identify", "--show-distance", "true", known, Fixtures.face("barack_obama/2.jpg"), cat)
+        let distances = try await streaktrack("faces", "identify", "--show-distance", "true", known, Fixtures.face("barack_obama/2.jpg"), cat)
         let fields = try #require(distances.lines.first).split(separator: ",")
         #expect(fields.count == 3 && fields[1] == "obama")
         #expect(abs((Double(fields[2]) ?? 0) - 0.35993031274753146) < 1e-4, "the reference distance")
         #expect(distances.lines.last == "\(cat),no_persons_found,None")
 
-        let strict = try streaktrack("faces", "identify", "--tolerance", "0.3", known, Fixtures.face("barack_obama/2.jpg"))
+        let strict = try await streaktrack("faces", "identify", "--tolerance", "0.3", known, Fixtures.face("barack_obama/2.jpg"))
         #expect(strict.lines == ["\(Fixtures.face("barack_obama/2.jpg")),unknown_person"])
     }
 
-    @Test func identifyWarnsAboutKnownPhotosWithoutOneFace() throws {
+    @Test func identifyWarnsAboutKnownPhotosWithoutOneFace() async throws {
         let known = try knownPeople(["cat": ["_nonfaces/cat.jpg"], "crowd": ["_groups/voc_2008_001322.jpg"]])
-        let result = try streaktrack("faces", "identify", known, Fixtures.face("barack_obama/1.jpg"))
+        let result = try await streaktrack("faces", "identify", known, Fixtures.face("barack_obama/1.jpg"))
         #expect(result.stderr.contains("No faces found in \(known)/cat.jpg. Ignoring file."))
         #expect(result.stderr.contains("More than one face found in \(known)/crowd.jpg. Only considering the first face."))
         #expect(result.lines == ["\(Fixtures.face("barack_obama/1.jpg")),unknown_person"])
     }
 
-    @Test func encodeJSONMatchesTheReference() throws {
+    @Test func encodeJSONMatchesTheReference() async throws {
         struct Photo: Decodable {
             struct Face: Decodable {
                 let box: [Int]
@@ -91,7 +91,7 @@ struct FacesCommandTests {
             let height: Int
             let faces: [Face]
         }
-        let result = try streaktrack("faces", "encode", "--json", Fixtures.face("paul_rudd/1.jpg"), Fixtures.face("_groups/voc_2009_004587.jpg"))
+        let result = try await streaktrack("faces", "encode", "--json", Fixtures.face("paul_rudd/1.jpg"), Fixtures.face("_groups/voc_2009_004587.jpg"))
         #expect(result.status == 0)
         let photos = try result.lines.map { try JSONDecoder().decode(Photo.self, from: Data($0.utf8)) }
         #expect(photos.count == 2)
@@ -107,11 +107,11 @@ struct FacesCommandTests {
         }
     }
 
-    @Test func badArgumentsAndMissingModels() throws {
-        let upsample = try streaktrack("faces", "detect", "--upsample", "5", Fixtures.face("barack_obama/1.jpg"))
+    @Test func badArgumentsAndMissingModels() async throws {
+        let upsample = try await streaktrack("faces", "detect", "--upsample", "5", Fixtures.face("barack_obama/1.jpg"))
         #expect(upsample.status != 0)
         #expect(upsample.stderr.contains("--upsample must be 0, 1 or 2"))
-        let models = try streaktrack("faces", "detect", "--models", "/nonexistent/models", Fixtures.face("barack_obama/1.jpg"))
+        let models = try await streaktrack("faces", "detect", "--models", "/nonexistent/models", Fixtures.face("barack_obama/1.jpg"))
         #expect(models.status != 0)
         #expect(models.stderr.contains("face model files missing in /nonexistent/models"))
         #expect(models.stderr.contains("scripts/setup"))

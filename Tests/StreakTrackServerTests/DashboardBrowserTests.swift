@@ -23,7 +23,7 @@ struct DashboardBrowserTests {
         _ = try await device.next()
 
         let profile = try Fixtures.scratchDirectory()
-        let page = try runProcess(chromium, [
+        let page = try await runProcess(chromium, [
             "--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=\(profile)", "--virtual-time-budget=8000",
             "--dump-dom", "http://127.0.0.1:\(server.port)/#token=\(server.adminToken)",
         ])

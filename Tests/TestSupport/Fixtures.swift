@@ -26,14 +26,22 @@ public enum Fixtures {
         return NSHomeDirectory() + "/.cache/streaktrack/test-data"
     }()
 
-    /// One engine for the whole test process: the models load once.
-    public static let engine: FaceEngine = {
-        do {
-            return try FaceEngine(loadCNNDetector: true)
-        } catch {
-            fatalError("cannot load the face models (run scripts/setup): \(error)")
+    /// One engine for the whole test process: the models load once, on a thread
+    /// of their own, so tests waiting for them do not hold Swift's few cooperative
+    /// threads (servers under test need those).
+    public static var engine: FaceEngine {
+        get async { await loadedEngine.value }
+    }
+
+    private static let loadedEngine = Task<FaceEngine, Never> {
+        await offCooperativePool {
+            do {
+                return try FaceEngine(loadCNNDetector: true)
+            } catch {
+                fatalError("cannot load the face models (run scripts/setup): \(error)")
+            }
         }
-    }()
+    }
 
     public static func image(_ relativePath: String) throws -> RGBImage {
         try RGBImage(contentsOfFile: face(relativePath))

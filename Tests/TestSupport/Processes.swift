@@ -8,9 +8,26 @@ public struct ProcessOutput: Sendable {
     public var lines: [String] { stdout.split(separator: "\n").map(String.init) }
 }
 
-/// Runs a program to completion (tests only: output is read after exit, so keep it small).
+/// Runs blocking work on a Dispatch thread, leaving the cooperative pool free.
+public func offCooperativePool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(returning: work()) }
+    }
+}
+
+/// Runs a program to completion without blocking Swift's cooperative threads.
 @discardableResult
 public func runProcess(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
+                       currentDirectory: String? = nil) async throws -> ProcessOutput {
+    let result = await offCooperativePool {
+        Result { try runProcessBlocking(executable, arguments, environment: environment, currentDirectory: currentDirectory) }
+    }
+    return try result.get()
+}
+
+/// Runs a program to completion on the calling thread (output is read after exit).
+@discardableResult
+public func runProcessBlocking(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
                        currentDirectory: String? = nil) throws -> ProcessOutput {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
