@@ -16,10 +16,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("admin-token"), help: "Set the admin token (or $STREAKTRACK_ADMIN_TOKEN) instead of generating one.")
     var adminToken: String?
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning or error.") var logLevel = "info"
+    @Option(name: .customLong("log-format"), help: "text, or json (one object per line, on stderr).") var logFormat = "text"
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
-        var logger = Logger(label: "streaktrack.server")
+        var logger = logFormat == "json" ? Logger(label: "streaktrack.server") { JSONLogHandler(label: $0) }
+                                         : Logger(label: "streaktrack.server")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let configuration = ServerConfiguration(host: host, port: port, publicURL: publicURL, store: store.location,
                                                 allowedOrigins: allowedOrigins)
@@ -50,12 +52,12 @@ struct ServeCommand: AsyncParsableCommand {
             if open {
                 say("""
 
-                ************************************************************************
-                * WARNING: device authentication is OFF. Any device that knows an      *
+                *************************************************************************
+                * WARNING: device authentication is OFF. Any device that knows an       *
                 * organization id can connect and mark attendance, as with the original *
                 * backend. Register devices (`streaktrack-server devices add`) and turn *
                 * it on with `streaktrack-server devices require-secret on`.            *
-                ************************************************************************
+                *************************************************************************
                 """)
             }
         }

@@ -26,7 +26,7 @@ final class RunningServer: Sendable {
         let token = try await server.stores.settings.resetAdminToken()
         let port = Mutex<Int?>(nil)
         let task = Task { try await server.run { bound in port.withLock { $0 = bound } } }
-        let deadline = ContinuousClock.now + .seconds(10)
+        let deadline = ContinuousClock.now + .seconds(30)
         while port.withLock({ $0 }) == nil {
             guard ContinuousClock.now < deadline else { task.cancel(); throw TestSocket.TimedOut(description: "server did not start") }
             try await Task.sleep(for: .milliseconds(5))
