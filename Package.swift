@@ -70,13 +70,15 @@ let package = Package(
             ]
         ),
 
-        // SQLite through its C API; the backend's store speaks SQL to it or to PostgreSQL.
+        // SQLite through its C API.
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
-        // The backend's data: organizations, students, photos, devices, attendance.
+        // A small async SQL interface, and SQLite behind it; the device and the backend both keep data in it.
+        .target(name: "SQLStorage", dependencies: ["CSQLite"]),
+        // The backend's data: organizations, students, photos, devices, attendance; SQLite or PostgreSQL.
         .target(
             name: "BackendStore",
             dependencies: [
-                "CSQLite", "StreakTrackProtocol",
+                "SQLStorage", "StreakTrackProtocol",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -108,6 +110,9 @@ let package = Package(
             "StreakTrackServerCLI", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // The device: configuration, recognition, attendance ledger, link to the backend.
+        .target(name: "DeviceAgent", dependencies: ["FaceEngine", "StreakTrackProtocol", "SQLStorage", "WebSocketLink"]),
+
         // A load generator for the backend, against loopback only.
         .executableTarget(name: "streaktrack-loadgen", dependencies: [
             "WebSocketLink", "StreakTrackProtocol", .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -126,6 +131,7 @@ let package = Package(
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "StreakTrackProtocolTests", dependencies: ["StreakTrackProtocol"]),
+        .testTarget(name: "DeviceAgentTests", dependencies: ["DeviceAgent", "TestSupport"]),
         .testTarget(name: "BackendStoreTests", dependencies: ["BackendStore", "TestSupport"]),
         .testTarget(
             name: "StreakTrackServerTests",

@@ -1,3 +1,4 @@
+import SQLStorage
 import StreakTrackProtocol
 
 /// Attendance: one record per student per calendar day, and the event ids

@@ -1,3 +1,5 @@
+import SQLStorage
+
 /// A photo offered for the roster, checked before it is stored: a complete
 /// JPEG or PNG, within the byte and pixel limits.
 public struct PhotoUpload: Sendable {

@@ -1,3 +1,4 @@
+import SQLStorage
 import Foundation
 import Logging
 import NIOCore

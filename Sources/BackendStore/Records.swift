@@ -1,4 +1,6 @@
-/// What the backend keeps, as the stores hand it out.
+import SQLStorage
+
+// What the backend keeps, as the stores hand it out.
 
 public struct Organization: Sendable, Equatable, Codable {
     public let id: String

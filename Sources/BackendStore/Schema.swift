@@ -1,3 +1,5 @@
+import SQLStorage
+
 /// The backend's tables, created and upgraded in numbered steps. Each step runs
 /// once, in a transaction, and is recorded in `schema_migrations`.
 enum Schema {

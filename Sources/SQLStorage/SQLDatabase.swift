@@ -20,7 +20,7 @@ public enum SQLDialect: String, Sendable {
     case sqlite, postgres
 
     /// The column type for bytes.
-    var blobType: String { self == .sqlite ? "BLOB" : "BYTEA" }
+    public var blobType: String { self == .sqlite ? "BLOB" : "BYTEA" }
 }
 
 extension SQLExecutor {

@@ -1,0 +1,205 @@
+import Foundation
+
+/// The device's `config.json`: the original keys (`website_url`, `deviceId`,
+/// `organizationId`) and optional ones with defaults.
+public struct AgentConfiguration: Sendable, Equatable {
+    /// `ws://host:3001` or `wss://host`; the agent connects to `{websiteURL}/api/ws?...`.
+    public var websiteURL: URL
+    public var deviceId: String
+    public var organizationId: String
+    /// Presented in a header when the backend requires device authentication.
+    public var deviceSecret: String?
+    /// Largest descriptor distance accepted as the same person (the original device used 0.5).
+    public var tolerance: Double
+    /// Where `student_faces.db`, `attendance.json` and the outbox live.
+    public var dataDirectory: String
+    /// `/dev/videoN`, `rpicam`, `pipe:COMMAND`, a video file, or a folder of images.
+    public var camera: String
+    public var display: Display
+    public var session: SessionPolicy
+    /// Shortest time between two `detected` messages for one student.
+    public var detectedInterval: Duration
+    public var stream: StreamSettings
+
+    public enum Display: String, Sendable, Equatable, CaseIterable {
+        case auto, hardware, terminal, none
+    }
+
+    /// When a student counts as already marked.
+    public enum SessionPolicy: String, Sendable, Equatable, CaseIterable {
+        /// One mark per calendar day, whatever the connection does (default).
+        case day
+        /// A new session on every successful connection, as the original device did.
+        case connection
+    }
+
+    public struct StreamSettings: Sendable, Equatable {
+        public var maxFramesPerSecond: Double = 5
+        public var quality: Int = 70
+        public var maxWidth: Int = 640
+    }
+
+    public struct Problem: Error, Equatable, CustomStringConvertible, Sendable {
+        public let file: String
+        public let key: String?
+        public let reason: String
+
+        public init(file: String, key: String?, reason: String) {
+            self.file = file
+            self.key = key
+            self.reason = reason
+        }
+
+        public var description: String {
+            key.map { "\(file): \"\($0)\" \(reason)" } ?? "\(file): \(reason)"
+        }
+    }
+
+    /// Reads and checks a config file; every problem names the file and the key.
+    public static func load(path: String) throws(Problem) -> AgentConfiguration {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            let reason = FileManager.default.fileExists(atPath: path) ? "cannot be read (permissions?)" : "does not exist"
+            throw Problem(file: path, key: nil, reason: reason)
+        }
+        let object: [String: Any]
+        do {
+            guard let parsed = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+                throw Problem(file: path, key: nil, reason: "must hold one JSON object")
+            }
+            object = parsed
+        } catch let problem as Problem {
+            throw problem
+        } catch {
+            throw Problem(file: path, key: nil, reason: "is not valid JSON: \((error as NSError).userInfo[NSDebugDescriptionErrorKey] ?? error)")
+        }
+        return try parse(object, file: path, directory: (path as NSString).deletingLastPathComponent)
+    }
+
+    static func parse(_ object: [String: Any], file: String, directory: String) throws(Problem) -> AgentConfiguration {
+        let reader = KeyReader(object: object, file: file)
+        let urlText = try reader.requiredString("website_url")
+        guard var url = URL(string: urlText), let scheme = url.scheme?.lowercased(), url.host != nil else {
+            throw Problem(file: file, key: "website_url", reason: "must be a URL like ws://server:3001, got \"\(urlText)\"")
+        }
+        switch scheme {
+        case "ws", "wss": break
+        // The original config often held the web address; the socket is on the same host.
+        case "http": url = URL(string: "ws" + urlText.dropFirst(4))!
+        case "https": url = URL(string: "wss" + urlText.dropFirst(5))!
+        default: throw Problem(file: file, key: "website_url", reason: "must start with ws://, wss://, http:// or https://, got \"\(urlText)\"")
+        }
+        let tolerance = try reader.number("tolerance") ?? 0.5
+        guard tolerance > 0, tolerance < 1 else {
+            throw Problem(file: file, key: "tolerance", reason: "must be between 0 and 1 (0.5 is the original device's), got \(tolerance)")
+        }
+        var dataDirectory = try reader.string("dataDir") ?? "."
+        if !dataDirectory.hasPrefix("/") { dataDirectory = directory.isEmpty ? dataDirectory : directory + "/" + dataDirectory }
+        let interval = try reader.number("detectedInterval") ?? 30
+        guard interval >= 0 else { throw Problem(file: file, key: "detectedInterval", reason: "must be 0 or more seconds") }
+
+        var stream = StreamSettings()
+        if let settings = try reader.object("stream") {
+            let nested = KeyReader(object: settings, file: file, prefix: "stream.")
+            stream.maxFramesPerSecond = try nested.number("maxFps") ?? stream.maxFramesPerSecond
+            stream.quality = Int(try nested.number("quality") ?? Double(stream.quality))
+            stream.maxWidth = Int(try nested.number("maxWidth") ?? Double(stream.maxWidth))
+            guard (0.1...30).contains(stream.maxFramesPerSecond) else { throw Problem(file: file, key: "stream.maxFps", reason: "must be between 0.1 and 30") }
+            guard (10...95).contains(stream.quality) else { throw Problem(file: file, key: "stream.quality", reason: "must be between 10 and 95") }
+            guard (160...1920).contains(stream.maxWidth) else { throw Problem(file: file, key: "stream.maxWidth", reason: "must be between 160 and 1920") }
+        }
+        return AgentConfiguration(
+            websiteURL: url,
+            deviceId: try reader.requiredString("deviceId"),
+            organizationId: try reader.requiredString("organizationId"),
+            deviceSecret: try reader.string("deviceSecret"),
+            tolerance: tolerance,
+            dataDirectory: dataDirectory,
+            camera: try reader.string("camera") ?? "/dev/video0",
+            display: try reader.choice("display", default: .auto),
+            session: try reader.choice("session", default: .day),
+            detectedInterval: .milliseconds(Int64(interval * 1000)),
+            stream: stream)
+    }
+
+    /// The keys this version reads; others are reported, not fatal (a newer config on an older device).
+    public static let knownKeys: Set<String> = ["website_url", "deviceId", "organizationId", "deviceSecret", "tolerance", "dataDir",
+                                                "camera", "display", "session", "detectedInterval", "stream", "lcd", "leds"]
+
+    /// The URL the agent connects to, with the query PROTOCOL.md gives.
+    public func socketURL(acknowledgements: Bool) -> URL {
+        var base = websiteURL.absoluteString
+        while base.hasSuffix("/") { base.removeLast() }
+        var query = "deviceId=\(Self.escape(deviceId))&organizationId=\(Self.escape(organizationId))&isHardware=true"
+        if acknowledgements { query += "&ack=1" }
+        return URL(string: base + "/api/ws?" + query)!
+    }
+
+    private static func escape(_ value: String) -> String {
+        var allowed = CharacterSet.urlQueryAllowed
+        allowed.remove(charactersIn: "&=+#")
+        return value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value
+    }
+}
+
+/// Typed reading of config keys, each failure naming its key.
+private struct KeyReader {
+    let object: [String: Any]
+    let file: String
+    var prefix = ""
+
+    func problem(_ key: String, _ reason: String) -> AgentConfiguration.Problem {
+        AgentConfiguration.Problem(file: file, key: prefix + key, reason: reason)
+    }
+
+    func describe(_ value: Any) -> String {
+        switch value {
+        case is String: "the text \"\(value)\""
+        case is NSNumber: "the number \(value)"
+        case is [Any]: "a list"
+        case is [String: Any]: "an object"
+        default: "null"
+        }
+    }
+
+    func string(_ key: String) throws(AgentConfiguration.Problem) -> String? {
+        guard let value = object[key], !(value is NSNull) else { return nil }
+        guard let text = value as? String else { throw problem(key, "must be text, got \(describe(value))") }
+        return text
+    }
+
+    func requiredString(_ key: String) throws(AgentConfiguration.Problem) -> String {
+        guard let text = try string(key) else { throw problem(key, "is missing") }
+        guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { throw problem(key, "is empty") }
+        return text
+    }
+
+    func number(_ key: String) throws(AgentConfiguration.Problem) -> Double? {
+        guard let value = object[key], !(value is NSNull) else { return nil }
+        guard let number = value as? NSNumber, !isBoolean(value) else {
+            throw problem(key, "must be a number, got \(describe(value))")
+        }
+        return number.doubleValue
+    }
+
+    func object(_ key: String) throws(AgentConfiguration.Problem) -> [String: Any]? {
+        guard let value = object[key], !(value is NSNull) else { return nil }
+        guard let nested = value as? [String: Any] else { throw problem(key, "must be an object, got \(describe(value))") }
+        return nested
+    }
+
+    func choice<T: RawRepresentable & CaseIterable>(_ key: String, default value: T) throws(AgentConfiguration.Problem) -> T
+    where T.RawValue == String {
+        guard let text = try string(key) else { return value }
+        guard let chosen = T(rawValue: text) else {
+            throw problem(key, "must be one of \(T.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")), got \"\(text)\"")
+        }
+        return chosen
+    }
+}
+
+/// JSONSerialization gives true/false as numbers; a config must not take `true` for 1.
+private func isBoolean(_ value: Any) -> Bool {
+    if type(of: value) == Bool.self { return true }
+    guard let number = value as? NSNumber else { return false }
+    return String(cString: number.objCType) == "c"
+}

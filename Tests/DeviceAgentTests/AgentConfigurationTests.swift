@@ -1,0 +1,54 @@
+import DeviceAgent
+import Foundation
+import TestSupport
+import Testing
+
+@Suite("config.json")
+struct AgentConfigurationTests {
+    func write(_ text: String) throws -> String {
+        let path = try Fixtures.scratchDirectory() + "/config.json"
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    @Test func theOriginalKeysAreEnough() throws {
+        let path = try write(#"{"website_url":"ws://10.0.0.5:3001","deviceId":"door-1","organizationId":"65f0c1000000000000000001"}"#)
+        let config = try AgentConfiguration.load(path: path)
+        #expect(config.deviceId == "door-1" && config.tolerance == 0.5 && config.session == .day && config.display == .auto)
+        #expect(config.dataDirectory == (path as NSString).deletingLastPathComponent + "/.")
+        #expect(config.socketURL(acknowledgements: true).absoluteString
+                == "ws://10.0.0.5:3001/api/ws?deviceId=door-1&organizationId=65f0c1000000000000000001&isHardware=true&ack=1")
+        let web = try AgentConfiguration.load(path: try write(#"{"website_url":"https://school.example/","deviceId":"d","organizationId":"o"}"#))
+        #expect(web.socketURL(acknowledgements: false).absoluteString == "wss://school.example/api/ws?deviceId=d&organizationId=o&isHardware=true")
+    }
+
+    @Test(arguments: [
+        ("", "is not valid JSON"),
+        ("[1]", "must hold one JSON object"),
+        (#"{"deviceId":"d","organizationId":"o"}"#, #""website_url" is missing"#),
+        (#"{"website_url":"ftp://x","deviceId":"d","organizationId":"o"}"#, #""website_url" must start with ws://"#),
+        (#"{"website_url":"ws://x","deviceId":7,"organizationId":"o"}"#, #""deviceId" must be text, got the number 7"#),
+        (#"{"website_url":"ws://x","deviceId":" ","organizationId":"o"}"#, #""deviceId" is empty"#),
+        (#"{"website_url":"ws://x","deviceId":"d","organizationId":"o","tolerance":"0.5"}"#, #""tolerance" must be a number, got the text "0.5""#),
+        (#"{"website_url":"ws://x","deviceId":"d","organizationId":"o","tolerance":true}"#, #""tolerance" must be a number"#),
+        (#"{"website_url":"ws://x","deviceId":"d","organizationId":"o","tolerance":1.5}"#, #""tolerance" must be between 0 and 1"#),
+        (#"{"website_url":"ws://x","deviceId":"d","organizationId":"o","display":"lcd"}"#, #""display" must be one of "auto", "hardware", "terminal", "none", got "lcd""#),
+        (#"{"website_url":"ws://x","deviceId":"d","organizationId":"o","stream":{"quality":150}}"#, #""stream.quality" must be between 10 and 95"#),
+    ])
+    func brokenConfigsNameTheFileAndTheKey(text: String, message: String) throws {
+        let path = try write(text)
+        do {
+            _ = try AgentConfiguration.load(path: path)
+            Issue.record("accepted: \(text)")
+        } catch {
+            #expect(error.description.hasPrefix(path + ": "))
+            #expect(error.description.contains(message), "\(error.description)")
+        }
+    }
+
+    @Test func missingFile() {
+        #expect(throws: AgentConfiguration.Problem(file: "/nonexistent/config.json", key: nil, reason: "does not exist")) {
+            try AgentConfiguration.load(path: "/nonexistent/config.json")
+        }
+    }
+}
