@@ -126,12 +126,12 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "FaceEngine", "BackendStore", "WebSocketLink",
+                "FaceEngine", "BackendStore", "WebSocketLink", "StreakTrackServer",
             ],
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "StreakTrackProtocolTests", dependencies: ["StreakTrackProtocol"]),
-        .testTarget(name: "DeviceAgentTests", dependencies: ["DeviceAgent", "TestSupport"]),
+        .testTarget(name: "DeviceAgentTests", dependencies: ["DeviceAgent", "TestSupport", "BackendStore"]),
         .testTarget(name: "BackendStoreTests", dependencies: ["BackendStore", "TestSupport"]),
         .testTarget(
             name: "StreakTrackServerTests",

@@ -126,7 +126,7 @@ struct DeviceSession: Sendable {
         if result.outcome == .unknownStudent || result.outcome == .invalidTimestamp {
             logger.warning("attendance from \(deviceId) not stored: \(result.outcome.rawValue) (student \(sighting.studentId), \(sighting.timestamp))")
         }
-        if parameters.acknowledgements, let eventId {
+        if parameters.acknowledgements, services.configuration.acknowledgements, let eventId {
             let status: AcknowledgementStatus = switch result.outcome {
             case .stored: result.repeatedEvent ? .duplicate : .stored
             case .alreadyMarked: .duplicate

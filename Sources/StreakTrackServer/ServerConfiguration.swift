@@ -18,6 +18,8 @@ public struct ServerConfiguration: Sendable {
     public var allowedOrigins: [String]
     /// How often to look for roster changes made by other processes.
     public var rosterPollInterval: Duration
+    /// Off: never acknowledge, exactly as the original backend (for testing devices against it).
+    public var acknowledgements = true
 
     public init(host: String = "0.0.0.0", port: Int = 3001, publicURL: String? = nil,
                 store: BackendStores.Location = .sqlite(dataDirectory: "streaktrack-data"),

@@ -4,11 +4,14 @@ import NIOCore
 import NIOWebSocket
 import Synchronization
 
-/// How the connection ended: the server's close code, if it sent one.
+/// How the connection ended (the server's close code, if it sent one), and when
+/// the server was last heard from, for noticing a dead link.
 final class LinkEnding: Sendable {
-    private let state = Mutex<UInt16?>(nil)
-    var code: UInt16? { state.withLock { $0 } }
-    func record(_ code: UInt16) { state.withLock { if $0 == nil { $0 = code } } }
+    private let state = Mutex<(code: UInt16?, lastHeard: ContinuousClock.Instant)>((nil, .now))
+    var code: UInt16? { state.withLock { $0.code } }
+    var lastHeard: ContinuousClock.Instant { state.withLock { $0.lastHeard } }
+    func record(_ code: UInt16) { state.withLock { if $0.code == nil { $0.code = code } } }
+    func heard() { state.withLock { $0.lastHeard = .now } }
 }
 
 struct UpgradeRequest {
@@ -133,6 +136,7 @@ final class FrameHandler: ChannelInboundHandler, @unchecked Sendable {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = unwrapInboundIn(data)
+        ending.heard()
         switch frame.opcode {
         case .text:
             continuation.yield(.text(String(buffer: frame.unmaskedData)))

@@ -63,8 +63,10 @@ public final class WebSocketLink: Sendable {
         do {
             channel = try await bootstrap.connect(host: host, port: port).get()
         } catch {
+            let failure = Failure("cannot connect to \(host):\(port): \(error)")
+            upgraded.fail(failure)  // every promise must be completed, even when no channel came of it
             continuation.finish()
-            throw Failure("cannot connect to \(host):\(port): \(error)")
+            throw failure
         }
         let deadline = channel.eventLoop.scheduleTask(in: .milliseconds(Int64(timeout.components.seconds * 1000) + 1)) {
             upgraded.fail(Failure("no WebSocket handshake from \(host):\(port) within \(timeout)"))
@@ -121,6 +123,9 @@ public final class WebSocketLink: Sendable {
     public var closeCode: UInt16? { ending.code }
 
     public var isOpen: Bool { channel.isActive }
+
+    /// How long since the server last sent anything (a message, a pong, a ping).
+    public var silence: Duration { ContinuousClock.now - ending.lastHeard }
 
     private func write(_ opcode: WebSocketOpcode, _ data: ByteBuffer) async throws {
         guard channel.isActive else { throw Failure("the connection is closed") }

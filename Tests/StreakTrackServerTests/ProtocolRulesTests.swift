@@ -142,12 +142,3 @@ struct ProtocolRulesTests {
         #expect(code == 1009, "message too big")
     }
 }
-
-/// Polls `condition` until it holds, for state that settles asynchronously.
-func waitUntil(timeout: Duration = .seconds(5), _ condition: () async throws -> Bool) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while try await !condition() {
-        guard ContinuousClock.now < deadline else { throw TestSocket.TimedOut(description: "condition not met within \(timeout)") }
-        try await Task.sleep(for: .milliseconds(20))
-    }
-}

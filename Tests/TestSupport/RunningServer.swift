@@ -3,20 +3,19 @@ import Foundation
 import Logging
 import StreakTrackServer
 import Synchronization
-import TestSupport
 
 /// A real streaktrack-server on a free loopback port, for one test.
-final class RunningServer: Sendable {
-    let server: StreakTrackServer
-    let port: Int
-    let adminToken: String
+public final class RunningServer: Sendable {
+    public let server: StreakTrackServer
+    public let port: Int
+    public let adminToken: String
     private let task: Task<Void, any Error>
 
-    var stores: BackendStores { server.stores }
-    var http: HTTPTestClient { HTTPTestClient(base: "http://127.0.0.1:\(port)", token: adminToken) }
-    var anonymousHTTP: HTTPTestClient { HTTPTestClient(base: "http://127.0.0.1:\(port)", token: nil) }
+    public var stores: BackendStores { server.stores }
+    public var http: HTTPTestClient { HTTPTestClient(base: "http://127.0.0.1:\(port)", token: adminToken) }
+    public var anonymousHTTP: HTTPTestClient { HTTPTestClient(base: "http://127.0.0.1:\(port)", token: nil) }
 
-    static func start(_ kind: StoreKind, configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> RunningServer {
+    public static func start(_ kind: StoreKind, configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> RunningServer {
         var configuration = ServerConfiguration(host: "127.0.0.1", port: 0, store: try kind.freshLocation(),
                                                 rosterPollInterval: .milliseconds(200))
         configure(&configuration)
@@ -41,43 +40,67 @@ final class RunningServer: Sendable {
         self.task = task
     }
 
-    func socket(_ query: String, headers: [String: String] = [:]) async throws -> TestSocket {
+    public func socket(_ query: String, headers: [String: String] = [:]) async throws -> TestSocket {
         try await TestSocket.connect("ws://127.0.0.1:\(port)/api/ws?\(query)", headers: headers)
     }
 
-    func device(_ id: String, organization: String, extra: String = "", headers: [String: String] = [:]) async throws -> TestSocket {
+    public func device(_ id: String, organization: String, extra: String = "", headers: [String: String] = [:]) async throws -> TestSocket {
         try await socket("deviceId=\(id)&organizationId=\(organization)&isHardware=true\(extra)", headers: headers)
     }
 
-    func dashboard(watching id: String, organization: String, extra: String = "") async throws -> TestSocket {
+    public func dashboard(watching id: String, organization: String, extra: String = "") async throws -> TestSocket {
         try await socket("deviceId=\(id)&organizationId=\(organization)&isHardware=false\(extra)")
     }
 
-    func stop() async {
+    public func stop() async {
         task.cancel()
         _ = try? await task.value
     }
 }
 
 /// A school with one student who has one photo.
-struct SampleSchool {
-    let organizationId: String
-    let studentId: String
-    let photoId: String
+public struct SampleSchool {
+    public let organizationId: String
+    public let studentId: String
+    public let photoId: String
 
-    static let photo: [UInt8] = Array(try! Data(contentsOf: URL(fileURLWithPath: Fixtures.face("john_salley/1.jpg"))))
+    public static let photo: [UInt8] = Array(try! Data(contentsOf: URL(fileURLWithPath: Fixtures.face("john_salley/1.jpg"))))
 
-    static func create(in stores: BackendStores) async throws -> SampleSchool {
+    public static func create(in stores: BackendStores) async throws -> SampleSchool {
         let school = try await stores.roster.addOrganization(name: "Springfield High")
         let student = try await stores.roster.addStudent(organizationId: school.id, name: "Asha Verma", enrollmentNo: "0801CS211",
                                                          photos: [try PhotoUpload(bytes: photo)])
         return SampleSchool(organizationId: school.id, studentId: student.id, photoId: student.photoIds[0])
     }
 
-    func attendance(_ type: String = "attendance", timestamp: String = "2026-11-24 09:01:07", eventId: String? = nil,
+    public func attendance(_ type: String = "attendance", timestamp: String = "2026-11-24 09:01:07", eventId: String? = nil,
                     device: String = "door-1") -> String {
         var text = #"{"type":"\#(type)","student":{"name":"Asha Verma","enrollmentNo":"0801CS211","deviceId":"\#(device)","studentId":"\#(studentId)","timestamp":"\#(timestamp)"}"#
         if let eventId { text += #","eventId":"\#(eventId)""# }
         return text + "}"
+    }
+}
+
+/// A TCP port nobody listens on right now (for a server started later in a test).
+public func freePort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+    }
+    guard bound else { throw TestSocket.TimedOut(description: "no free port") }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
+
+/// Polls `condition` until it holds, for state that settles asynchronously.
+public func waitUntil(timeout: Duration = .seconds(5), _ condition: () async throws -> Bool) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while try await !condition() {
+        guard ContinuousClock.now < deadline else { throw TestSocket.TimedOut(description: "condition not met within \(timeout)") }
+        try await Task.sleep(for: .milliseconds(20))
     }
 }
