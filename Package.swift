@@ -111,7 +111,13 @@ let package = Package(
         ]),
 
         // The device: configuration, recognition, attendance ledger, link to the backend.
-        .target(name: "DeviceAgent", dependencies: ["FaceEngine", "StreakTrackProtocol", "SQLStorage", "WebSocketLink"]),
+        .target(
+            name: "DeviceAgent",
+            dependencies: [
+                "FaceEngine", "StreakTrackProtocol", "SQLStorage", "WebSocketLink",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
 
         // A load generator for the backend, against loopback only.
         .executableTarget(name: "streaktrack-loadgen", dependencies: [
