@@ -1,0 +1,109 @@
+import Foundation
+import Synchronization
+
+/// Frames from a camera source, read on a thread of their own.
+///
+/// Real time (a camera, or a file played as one): only the newest frame waits,
+/// so recognition that falls behind skips frames instead of lagging. Fast: every
+/// frame is kept, and the source is paused until the consumer calls `taken()`.
+public final class CameraFeed: Sendable {
+    public let frames: AsyncStream<CameraFrame>
+    private let continuation: AsyncStream<CameraFrame>.Continuation
+    private let realTime: Bool
+    private let credit = DispatchSemaphore(value: 0)
+    private let state = Mutex((process: Process?.none, stopped: false, ending: String?.none))
+
+    public init(_ source: CameraSource, realTime: Bool, folderFrameRate: Double = 10) throws {
+        (frames, continuation) = AsyncStream.makeStream(of: CameraFrame.self, bufferingPolicy: realTime ? .bufferingNewest(1) : .unbounded)
+        self.realTime = realTime
+        switch source {
+        case .folder(let path): try startFolder(path, frameRate: folderFrameRate)
+        case .command(let arguments, let description): try startCommand(arguments, description: description)
+        }
+    }
+
+    /// In fast mode, lets the source read the next frame.
+    public func taken() {
+        if !realTime { credit.signal() }
+    }
+
+    /// Why the feed ended (nil while running, or after a clean end of a file).
+    public var ending: String? { state.withLock { $0.ending } }
+
+    public func stop() {
+        let process = state.withLock { state in
+            state.stopped = true
+            return state.process
+        }
+        if process?.isRunning == true { process?.terminate() }
+        credit.signal()
+    }
+
+    private var stopped: Bool { state.withLock { $0.stopped } }
+
+    private func deliver(_ frame: CameraFrame) {
+        continuation.yield(frame)
+        if !realTime { credit.wait() }
+    }
+
+    private func startCommand(_ arguments: [String], description: String) throws {
+        let process = Process()
+        let executable = arguments[0].hasPrefix("/") ? arguments[0] : Self.which(arguments[0])
+        guard let executable else { throw AgentError("cannot start \(description): \(arguments[0]) is not installed") }
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = Array(arguments.dropFirst())
+        let output = Pipe(), errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        process.standardInput = FileHandle.nullDevice
+        do { try process.run() } catch { throw AgentError("cannot start \(description): \(error.localizedDescription)") }
+        state.withLock { $0.process = process }
+        let thread = Thread { [self] in
+            var splitter = MJPEGSplitter()
+            var number = 0
+            let handle = output.fileHandleForReading
+            while !stopped, let data = try? handle.read(upToCount: 1 << 16), !data.isEmpty {
+                for image in splitter.append(data) {
+                    number += 1
+                    deliver(CameraFrame(encoded: image, number: number))
+                }
+            }
+            process.waitUntilExit()
+            let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile().suffix(500), as: UTF8.self)
+            let status = process.terminationStatus
+            state.withLock { state in
+                if !state.stopped && status != 0 {
+                    state.ending = "\(description) stopped (status \(status)): \(message.trimmingCharacters(in: .whitespacesAndNewlines))"
+                }
+            }
+            continuation.finish()
+        }
+        thread.name = "camera"
+        thread.start()
+    }
+
+    private func startFolder(_ path: String, frameRate: Double) throws {
+        let names = try FileManager.default.contentsOfDirectory(atPath: path)
+            .filter { ["jpg", "jpeg", "png"].contains(($0 as NSString).pathExtension.lowercased()) }.sorted()
+        guard !names.isEmpty else { throw AgentError("the camera folder \(path) holds no .jpg or .png images") }
+        let realTime = realTime
+        let thread = Thread { [self] in
+            for (i, name) in names.enumerated() where !stopped {
+                guard let data = FileManager.default.contents(atPath: path + "/" + name) else { continue }
+                deliver(CameraFrame(encoded: Array(data), number: i + 1))
+                if realTime { Thread.sleep(forTimeInterval: 1 / frameRate) }
+            }
+            continuation.finish()
+        }
+        thread.name = "camera"
+        thread.start()
+    }
+
+    static func which(_ name: String) -> String? {
+        for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
+            let path = "\(directory)/\(name)"
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        return nil
+    }
+}
