@@ -39,14 +39,7 @@ struct DashboardSession: Sendable {
     }
 
     private func handle(_ text: String, outbox: Outbox) async {
-        let object: JSONObject
-        do {
-            object = try JSONObject(parsing: text)
-        } catch {
-            services.metrics.message("malformed")
-            logger.warning("dashboard of \(parameters.deviceId) sent \(error); ignored")
-            return
-        }
+        guard let object = services.parse(text, from: "dashboard of \(parameters.deviceId)", logger: logger) else { return }
         let type = object.string("type")
         services.metrics.message("dashboard_" + (type == "start_stream" || type == "stop_stream" ? type! : "other"))
         let target = (type == "start_stream" || type == "stop_stream") ? (object.string("targetDeviceId") ?? parameters.deviceId)

@@ -81,14 +81,7 @@ struct DeviceSession: Sendable {
 
     private func handle(_ text: String, outbox: Outbox) async {
         let start = ContinuousClock.now
-        let object: JSONObject
-        do {
-            object = try JSONObject(parsing: text)
-        } catch {
-            services.metrics.message("malformed")
-            logger.warning("device \(deviceId) sent \(error); ignored")
-            return
-        }
+        guard let object = services.parse(text, from: "device \(deviceId)", logger: logger) else { return }
         let kind: String
         switch DeviceMessage.read(object) {
         case .message(.attendance(let sighting, let eventId)):

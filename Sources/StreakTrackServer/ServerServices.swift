@@ -1,5 +1,6 @@
 import BackendStore
 import Logging
+import StreakTrackProtocol
 
 /// What every part of the server shares: the stores, who is connected, the
 /// metrics, and how photo URLs are written.
@@ -15,6 +16,18 @@ struct ServerServices: Sendable {
     var publicURL: String { publicBase.get() }
 
     func photoURL(_ photoId: String) -> String { "\(publicURL)/photos/\(photoId)" }
+
+    /// A received message as a JSON object, or nil (counted and logged) when it
+    /// is not one: the original backend ignores such messages and keeps the connection.
+    func parse(_ text: String, from peer: String, logger: Logger) -> JSONObject? {
+        do {
+            return try JSONObject(parsing: text)
+        } catch {
+            metrics.message("malformed")
+            logger.warning("\(peer) sent \(error); ignored")
+            return nil
+        }
+    }
 
     /// Gauges follow the hub after every attach and detach.
     func updateConnectionGauges() async {

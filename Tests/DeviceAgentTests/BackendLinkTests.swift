@@ -45,14 +45,7 @@ struct BackendLinkTests {
 
         // The backend's data exists, but its server is down: marks go to the outbox.
         let serverData = try Fixtures.scratchDirectory()
-        let stores = try await BackendStores.open(.sqlite(dataDirectory: serverData))
-        _ = try await stores.roster.addOrganization(name: "Springfield High", id: organizationId)
-        var students: [RosterStudent] = []
-        for i in 0..<3 {
-            let student = try await stores.roster.addStudent(organizationId: organizationId, name: "Student \(i)", enrollmentNo: "\(i)")
-            students.append(RosterStudent(id: student.id, name: student.name, enrollmentNo: student.enrollmentNo, images: []))
-        }
-        await stores.database.close()
+        let students = try await seed(serverData, organizationId: organizationId)
         try await waitUntil { events.all.contains { if case .disconnected = $0 { true } else { false } } }
         for student in students { _ = try await ledger.record(student, at: Date()) }
         #expect(try await ledger.pending().count == 3)
