@@ -11,6 +11,13 @@ public actor Recognizer {
         public let box: FaceBox
         /// Distance to the nearest enrolled photo (nil with nobody enrolled).
         public let distance: Double?
+
+        public init(track: Int, who: FaceTracker.Candidate, box: FaceBox, distance: Double?) {
+            self.track = track
+            self.who = who
+            self.box = box
+            self.distance = distance
+        }
     }
 
     public struct FrameReport: Sendable {
