@@ -51,7 +51,7 @@ let package = Package(
         .target(
             name: "StreakTrackCLI",
             dependencies: [
-                "FaceEngine",
+                "FaceEngine", "DeviceAgent",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -116,6 +116,7 @@ let package = Package(
             dependencies: [
                 "FaceEngine", "StreakTrackProtocol", "SQLStorage", "WebSocketLink",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
 

@@ -5,7 +5,7 @@ public struct StreakTrackCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "streaktrack",
         abstract: "StreakTrack: face-recognition attendance at the classroom door.",
-        subcommands: [FacesCommand.self]
+        subcommands: [RunCommand.self, FacesCommand.self]
     )
 
     public init() {}

@@ -8,22 +8,6 @@ import Testing
 /// past one after another (photos other than their enrolment ones).
 @Suite("Recognition on a clip")
 struct RecognizerTests {
-    /// One second of each photo at 5 frames per second, fitted into 640x480.
-    func clip(of photos: [String]) async throws -> String {
-        let ffmpeg = try #require(which("ffmpeg"))
-        let directory = try Fixtures.scratchDirectory()
-        var arguments = ["-v", "error", "-y"]
-        for photo in photos { arguments += ["-loop", "1", "-t", "1", "-i", Fixtures.face(photo)] }
-        let scaled = photos.indices.map {
-            "[\($0):v]scale=640:480:force_original_aspect_ratio=decrease,pad=640:480:(ow-iw)/2:(oh-ih)/2,setsar=1,fps=5[v\($0)]"
-        }
-        let filter = scaled.joined(separator: ";") + ";" + photos.indices.map { "[v\($0)]" }.joined() + "concat=n=\(photos.count):v=1:a=0[out]"
-        arguments += ["-filter_complex", filter, "-map", "[out]", "-pix_fmt", "yuv420p", directory + "/clip.mp4"]
-        let made = try await runProcess(ffmpeg, arguments)
-        try #require(made.status == 0, "\(made.stderr)")
-        return directory + "/clip.mp4"
-    }
-
     @Test func everyoneEnrolledIsRecognisedOnceAndTheStrangerIsNot() async throws {
         let engine = await Fixtures.engine
         var index = FaceIndex<String>()
@@ -37,7 +21,7 @@ struct RecognizerTests {
         let recognizer = Recognizer(engine: engine, tolerance: 0.5)
         await recognizer.enroll(index)
 
-        let path = try await clip(of: ["barack_obama/2.jpg", "chris_pratt/1.jpg", "joe_biden/2.jpg", "john_salley/2.jpg"])
+        let path = try await Clips.make(of: ["barack_obama/2.jpg", "chris_pratt/1.jpg", "joe_biden/2.jpg", "john_salley/2.jpg"])
         let feed = try CameraFeed(try CameraSource.parse(path, realTime: false), realTime: false)
         var decisions: [Recognizer.Decision] = []
         var frames = 0, described = 0

@@ -1,0 +1,51 @@
+import ArgumentParser
+import DeviceAgent
+import FaceEngine
+import Foundation
+
+/// `streaktrack run`: the attendance device.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the device: recognise students at the door and mark their attendance.")
+
+    @Option(help: "The device's configuration file.") var config = "config.json"
+    @Flag(help: "Take every frame of a video file or folder as fast as possible, instead of at its own frame rate.")
+    var fast = false
+    @Option(name: .customLong("models"), help: "Directory of the dlib model files.") var modelDirectory: String?
+
+    func run() async throws {
+        let configuration: AgentConfiguration
+        do {
+            configuration = try AgentConfiguration.load(path: config)
+        } catch {
+            throw ValidationError(error.description)
+        }
+        let engine: FaceEngine
+        do {
+            // One worker: recognition is sequential, and the other core stays free for the link and streaming.
+            engine = try FaceEngine(modelDirectory: modelDirectory, workers: 1)
+        } catch {
+            throw ValidationError(error.message)
+        }
+        let output: any FeedbackOutput = switch configuration.display {
+        case .none: SilentFeedback()
+        case .terminal, .auto, .hardware: TerminalFeedback()
+        }
+        if configuration.display == .hardware {
+            FileHandle.standardError.write(Data("the LCD and LED drivers are not built yet; showing the screen in the terminal\n".utf8))
+        }
+        let runtime = AgentRuntime(configuration: configuration, engine: engine, output: output, realTime: !fast)
+        let task = Task { try await runtime.run() }
+        let signals = [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number)
+            source.setEventHandler { task.cancel() }
+            source.resume()
+            return source
+        }
+        let summary = try await task.value
+        signals.forEach { $0.cancel() }
+        print("\(summary.frames) frames; \(summary.marks.count) marked this session; \(summary.undelivered) mark(s) waiting to be sent")
+    }
+}
