@@ -1,4 +1,5 @@
 import Foundation
+import StreakTrackProtocol
 
 /// The device's `config.json`: the original keys (`website_url`, `deviceId`,
 /// `organizationId`) and optional ones with defaults.
@@ -129,15 +130,9 @@ public struct AgentConfiguration: Sendable, Equatable {
     public func socketURL(acknowledgements: Bool) -> URL {
         var base = websiteURL.absoluteString
         while base.hasSuffix("/") { base.removeLast() }
-        var query = "deviceId=\(Self.escape(deviceId))&organizationId=\(Self.escape(organizationId))&isHardware=true"
-        if acknowledgements { query += "&ack=1" }
-        return URL(string: base + "/api/ws?" + query)!
-    }
-
-    private static func escape(_ value: String) -> String {
-        var allowed = CharacterSet.urlQueryAllowed
-        allowed.remove(charactersIn: "&=+#")
-        return value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value
+        let parameters = ConnectionParameters(deviceId: deviceId, organizationId: organizationId, isHardware: true,
+                                              acknowledgements: acknowledgements)
+        return URL(string: base + "/api/ws?" + parameters.query)!
     }
 }
 
