@@ -51,8 +51,10 @@ let package = Package(
         .target(
             name: "StreakTrackCLI",
             dependencies: [
-                "FaceEngine", "DeviceAgent",
+                "FaceEngine", "DeviceAgent", "DeviceHardware", "HardwareFeedback", "WebSocketLink",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // The wire protocol of PROTOCOL.md: messages, byte-exact JSON, connection rules.
@@ -120,6 +122,16 @@ let package = Package(
             ]
         ),
 
+        // The LCD (HD44780 behind a PCF8574 on I2C) and the LEDs (GPIO) through Linux's
+        // device files, with simulations that decode what a real chip would get.
+        .target(name: "CLinuxHardware"),
+        .target(name: "DeviceHardware", dependencies: ["CLinuxHardware"]),
+        // The agent's feedback on the real LCD and LEDs, and the choice of hardware, terminal or none.
+        .target(
+            name: "HardwareFeedback",
+            dependencies: ["DeviceAgent", "DeviceHardware", .product(name: "Logging", package: "swift-log")]
+        ),
+
         // A load generator for the backend, against loopback only.
         .executableTarget(name: "streaktrack-loadgen", dependencies: [
             "WebSocketLink", "StreakTrackProtocol", .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -148,6 +160,8 @@ let package = Package(
         ),
         .testTarget(name: "FaceEngineTests", dependencies: ["FaceEngine", "TestSupport"]),
         .testTarget(name: "StreakTrackCLITests", dependencies: ["FaceEngine", "TestSupport"]),
+        .testTarget(name: "DeviceHardwareTests", dependencies: ["DeviceHardware"]),
+        .testTarget(name: "HardwareFeedbackTests", dependencies: ["HardwareFeedback", "DeviceHardware", "DeviceAgent"]),
     ],
     swiftLanguageModes: [.v6],
     cxxLanguageStandard: .cxx17

@@ -21,6 +21,8 @@ public struct AgentConfiguration: Sendable, Equatable {
     /// Shortest time between two `detected` messages for one student.
     public var detectedInterval: Duration
     public var stream: StreamSettings
+    public var lcd: LCDSettings
+    public var leds: LEDSettings
 
     public enum Display: String, Sendable, Equatable, CaseIterable {
         case auto, hardware, terminal, none
@@ -38,6 +40,27 @@ public struct AgentConfiguration: Sendable, Equatable {
         public var maxFramesPerSecond: Double = 5
         public var quality: Int = 70
         public var maxWidth: Int = 640
+        /// Boxes around the faces, coloured by what the device decided.
+        public var drawBoxes = true
+    }
+
+    /// The character LCD: an HD44780 behind a PCF8574 I2C backpack.
+    public struct LCDSettings: Sendable, Equatable {
+        public var bus = "/dev/i2c-1"
+        public var address = 0x27
+        public var columns = 20
+        public var rows = 4
+    }
+
+    /// The four LEDs, by header pin (BOARD numbering, as the original device) or by GPIO number (BCM).
+    public struct LEDSettings: Sendable, Equatable {
+        public enum Numbering: String, Sendable, Equatable, CaseIterable { case board, bcm }
+        public var chip = "/dev/gpiochip0"
+        public var numbering = Numbering.board
+        public var green = 32
+        public var yellow = 36
+        public var blue = 38
+        public var red = 40
     }
 
     public struct Problem: Error, Equatable, CustomStringConvertible, Sendable {
@@ -104,9 +127,38 @@ public struct AgentConfiguration: Sendable, Equatable {
             stream.maxFramesPerSecond = try nested.number("maxFps") ?? stream.maxFramesPerSecond
             stream.quality = Int(try nested.number("quality") ?? Double(stream.quality))
             stream.maxWidth = Int(try nested.number("maxWidth") ?? Double(stream.maxWidth))
+            stream.drawBoxes = try nested.bool("boxes") ?? stream.drawBoxes
             guard (0.1...30).contains(stream.maxFramesPerSecond) else { throw Problem(file: file, key: "stream.maxFps", reason: "must be between 0.1 and 30") }
             guard (10...95).contains(stream.quality) else { throw Problem(file: file, key: "stream.quality", reason: "must be between 10 and 95") }
             guard (160...1920).contains(stream.maxWidth) else { throw Problem(file: file, key: "stream.maxWidth", reason: "must be between 160 and 1920") }
+        }
+        var lcd = LCDSettings()
+        if let settings = try reader.object("lcd") {
+            let nested = KeyReader(object: settings, file: file, prefix: "lcd.")
+            lcd.bus = try nested.string("bus") ?? lcd.bus
+            lcd.address = try nested.address("address") ?? lcd.address
+            lcd.columns = Int(try nested.number("columns") ?? Double(lcd.columns))
+            lcd.rows = Int(try nested.number("rows") ?? Double(lcd.rows))
+            guard [(16, 2), (20, 4)].contains(where: { $0 == (lcd.columns, lcd.rows) }) else {
+                throw Problem(file: file, key: "lcd.columns", reason: "and lcd.rows must be 16x2 or 20x4, got \(lcd.columns)x\(lcd.rows)")
+            }
+        }
+        var leds = LEDSettings()
+        if let settings = try reader.object("leds") {
+            let nested = KeyReader(object: settings, file: file, prefix: "leds.")
+            leds.chip = try nested.string("chip") ?? leds.chip
+            leds.numbering = try nested.choice("numbering", default: leds.numbering)
+            if leds.numbering == .bcm { (leds.green, leds.yellow, leds.blue, leds.red) = (12, 16, 20, 21) }
+            for key in ["green", "yellow", "blue", "red"] {
+                guard let pin = try nested.number(key) else { continue }
+                guard pin >= 0, pin < 64, pin == pin.rounded() else { throw Problem(file: file, key: "leds." + key, reason: "must be a pin number") }
+                switch key {
+                case "green": leds.green = Int(pin)
+                case "yellow": leds.yellow = Int(pin)
+                case "blue": leds.blue = Int(pin)
+                default: leds.red = Int(pin)
+                }
+            }
         }
         return AgentConfiguration(
             websiteURL: url,
@@ -119,7 +171,9 @@ public struct AgentConfiguration: Sendable, Equatable {
             display: try reader.choice("display", default: .auto),
             session: try reader.choice("session", default: .day),
             detectedInterval: .milliseconds(Int64(interval * 1000)),
-            stream: stream)
+            stream: stream,
+            lcd: lcd,
+            leds: leds)
     }
 
     /// The keys this version reads; others are reported, not fatal (a newer config on an older device).
@@ -174,6 +228,27 @@ private struct KeyReader {
             throw problem(key, "must be a number, got \(describe(value))")
         }
         return number.doubleValue
+    }
+
+    func bool(_ key: String) throws(AgentConfiguration.Problem) -> Bool? {
+        guard let value = object[key], !(value is NSNull) else { return nil }
+        guard isBoolean(value), let flag = value as? Bool else { throw problem(key, "must be true or false, got \(describe(value))") }
+        return flag
+    }
+
+    /// An I2C address: a number, or text like "0x27".
+    func address(_ key: String) throws(AgentConfiguration.Problem) -> Int? {
+        guard let value = object[key], !(value is NSNull) else { return nil }
+        var address: Int?
+        if let text = value as? String {
+            address = text.lowercased().hasPrefix("0x") ? Int(text.dropFirst(2), radix: 16) : Int(text)
+        } else if let number = value as? NSNumber, !isBoolean(value) {
+            address = number.intValue
+        }
+        guard let address, (0x03...0x77).contains(address) else {
+            throw problem(key, "must be an I2C address from 0x03 to 0x77 (a number, or text like \"0x27\"), got \(describe(value))")
+        }
+        return address
     }
 
     func object(_ key: String) throws(AgentConfiguration.Problem) -> [String: Any]? {

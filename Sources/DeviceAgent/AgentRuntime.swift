@@ -12,6 +12,8 @@ public final class AgentRuntime: Sendable {
         /// Student id → ISO time, the session's marks (as in attendance.json).
         public let marks: [String: String]
         public let undelivered: Int
+        /// Why a video file or folder stopped early.
+        public let cameraFailure: String?
     }
 
     let configuration: AgentConfiguration
@@ -42,7 +44,8 @@ public final class AgentRuntime: Sendable {
         let rosterState = RosterState()
         let logger = logger, policy = configuration.session
 
-        let linkBox = LinkBox()
+        let linkBox = LateBound<AttendanceDesk>()
+        let streamerBox = LateBound<LiveStreamer>()
         let link = BackendLink(configuration: configuration, ledger: ledger) { event in
             switch event {
             case .connected:
@@ -51,17 +54,23 @@ public final class AgentRuntime: Sendable {
                 await feedback.connection(true)
             case .disconnected(let reason, let retry):
                 logger.warning("backend link down (\(reason)); retrying in \(retry)")
+                await streamerBox.value?.stop()
                 await feedback.connection(false)
             case .roster(let roster, let rejected):
                 if !rejected.isEmpty { logger.warning("roster entries ignored: \(rejected.joined(separator: "; "))") }
-                await rosterState.replace(with: Task {
+                // A message whose every entry is broken is not an empty class: keep the roster there is.
+                guard rejected.isEmpty || !roster.students.isEmpty else {
+                    logger.warning("a roster message with no usable student was ignored")
+                    return
+                }
+                await rosterState.replace {
                     do {
                         let report = try await sync.run(roster) { done, total in
                             if total > 0 { await feedback.present(.syncing(done: done, total: total), pattern: nil, thenWelcome: false) }
                         }
                         for problem in report.problems { logger.warning("photo problem: \(problem)") }
                         await recognizer.enroll(try await store.index())
-                        await linkBox.desk?.useRoster(roster.students)
+                        await linkBox.value?.useRoster(roster.students)
                         await feedback.present(.studentsReceived(count: report.students, unusable: report.problems.count), pattern: nil)
                         logger.info("roster: \(report.students) students, \(report.encoded) photos encoded, \(report.reused) kept, \(report.problems.count) problems")
                     } catch is CancellationError {
@@ -69,13 +78,19 @@ public final class AgentRuntime: Sendable {
                         logger.error("roster sync failed: \(error)")
                         await feedback.present(.error("Roster sync failed"), pattern: .error)
                     }
-                })
+                }
             case .serverError(let message):
                 logger.error("server: \(message)")
                 await feedback.present(.error(message), pattern: .error)
             case .delivered(let eventId):
                 logger.debug("delivered \(eventId)")
-            case .connecting, .startStream, .stopStream:
+            case .startStream:
+                logger.info("live stream requested")
+                await streamerBox.value?.start()
+            case .stopStream:
+                logger.info("live stream stopped")
+                await streamerBox.value?.stop()
+            case .connecting:
                 break
             }
         }
@@ -83,31 +98,29 @@ public final class AgentRuntime: Sendable {
                                   detectedInterval: configuration.detectedInterval)
         await desk.useRoster(try await store.students())
         await linkBox.set(desk)
+        let streamer = LiveStreamer(settings: configuration.stream) { await link.send($0) }
+        await streamerBox.set(streamer)
         let linkTask = Task { await link.run() }
 
         // Nothing can be recognised before the first roster; wait for it a while when there is none yet.
         if try await store.students().isEmpty {
             let deadline = ContinuousClock.now + .seconds(30)
-            while await rosterState.first == nil, ContinuousClock.now < deadline, !Task.isCancelled { try? await Task.sleep(for: .milliseconds(100)) }
-            await rosterState.first?.value
+            while await !rosterState.started, ContinuousClock.now < deadline, !Task.isCancelled { try? await Task.sleep(for: .milliseconds(100)) }
+            await rosterState.settled()
         }
 
-        let feed = try CameraFeed(try CameraSource.parse(configuration.camera, realTime: realTime), realTime: realTime)
-        var frames = 0
-        await withTaskCancellationHandler {
-            for await frame in feed.frames {
-                frames += 1
-                defer { feed.taken() }
-                guard let image = try? RGBImage(decoding: frame.encoded) else { continue }
-                guard let report = try? await recognizer.process(image) else { continue }
-                if !report.decisions.isEmpty {
-                    try? await desk.handle(report.decisions)
-                }
-            }
-        } onCancel: {
-            feed.stop()
+        let loop = FrameLoop(camera: configuration.camera, realTime: realTime, recognizer: recognizer, desk: desk,
+                             feedback: feedback, streamer: streamer, logger: logger)
+        let outcome: FrameLoop.Outcome
+        do {
+            outcome = try await loop.run()
+        } catch {
+            linkTask.cancel()
+            await feedback.present(.error("Camera: \(error)"), pattern: .error, thenWelcome: false)
+            await feedback.shutdown()
+            throw error
         }
-        if let ending = feed.ending { logger.error("camera: \(ending)") }
+        await streamer.stop()
 
         // Deliver what is owed before stopping, for a while; the rest stays in the outbox.
         let deadline = ContinuousClock.now + .seconds(10)
@@ -117,7 +130,8 @@ public final class AgentRuntime: Sendable {
         }
         linkTask.cancel()
         await linkTask.value
-        let summary = Summary(frames: frames, marks: try await ledger.marks(), undelivered: try await ledger.pending().count)
+        let summary = Summary(frames: outcome.frames, marks: try await ledger.marks(), undelivered: try await ledger.pending().count,
+                              cameraFailure: outcome.failure)
         await feedback.shutdown()
         await ledger.close()
         await store.close()
@@ -125,20 +139,34 @@ public final class AgentRuntime: Sendable {
     }
 }
 
-/// The roster sync in progress: a newer roster cancels the one before.
+/// The roster sync in progress. A newer roster cancels the one before and
+/// starts only once it has stopped, so two syncs never write at the same time.
 actor RosterState {
-    private(set) var first: Task<Void, Never>?
     private var current: Task<Void, Never>?
+    private(set) var started = false
 
-    func replace(with task: Task<Void, Never>) {
-        current?.cancel()
-        current = task
-        if first == nil { first = task }
+    func replace(with sync: @escaping @Sendable () async -> Void) {
+        let previous = current
+        previous?.cancel()
+        started = true
+        current = Task {
+            await previous?.value
+            guard !Task.isCancelled else { return }
+            await sync()
+        }
+    }
+
+    /// Waits until the newest sync, and any that supersedes it meanwhile, has finished.
+    func settled() async {
+        while let task = current {
+            await task.value
+            if task == current { return }
+        }
     }
 }
 
-/// The desk, known to the link's callback once both exist.
-actor LinkBox {
-    private(set) var desk: AttendanceDesk?
-    func set(_ desk: AttendanceDesk) { self.desk = desk }
+/// What the link's callback needs but can exist only once the link does (the desk, the streamer).
+actor LateBound<Value: Sendable> {
+    private(set) var value: Value?
+    func set(_ value: Value) { self.value = value }
 }

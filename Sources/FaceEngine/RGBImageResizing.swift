@@ -28,14 +28,30 @@ extension RGBImage {
     /// This picture with `other` painted over it, its top-left corner at (x, y); clipped.
     public func pasting(_ other: RGBImage, atX x: Int, y: Int) -> RGBImage {
         var out = pixels
-        for row in max(0, -y)..<min(other.height, height - y) {
-            let columns = max(0, -x)..<min(other.width, width - x)
-            guard !columns.isEmpty else { continue }
+        let firstRow = max(0, -y), endRow = min(other.height, height - y)
+        let firstColumn = max(0, -x), endColumn = min(other.width, width - x)
+        guard firstRow < endRow, firstColumn < endColumn else { return self }
+        let columns = firstColumn..<endColumn
+        for row in firstRow..<endRow {
             let source = (row * other.width + columns.lowerBound) * 3
             let target = ((row + y) * width + columns.lowerBound + x) * 3
             out.replaceSubrange(target..<target + columns.count * 3, with: other.pixels[source..<source + columns.count * 3])
         }
         return RGBImage(width: width, height: height, pixels: out)
+    }
+
+    /// The part of this picture inside `box`, clipped to the picture (for
+    /// looking for a face again near where it was).
+    public func cropped(to box: FaceBox) -> RGBImage {
+        let left = max(0, box.left), top = max(0, box.top)
+        let right = min(width, box.right), bottom = min(height, box.bottom)
+        guard right > left, bottom > top else { return RGBImage(width: 1, height: 1, pixels: [0, 0, 0]) }
+        var out = [UInt8]()
+        out.reserveCapacity((right - left) * (bottom - top) * 3)
+        for row in top..<bottom {
+            out.append(contentsOf: pixels[(row * width + left) * 3..<(row * width + right) * 3])
+        }
+        return RGBImage(width: right - left, height: bottom - top, pixels: out)
     }
 
     /// A picture of one colour.

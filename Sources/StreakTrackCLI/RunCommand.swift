@@ -2,6 +2,8 @@ import ArgumentParser
 import DeviceAgent
 import FaceEngine
 import Foundation
+import HardwareFeedback
+import Logging
 
 /// `streaktrack run`: the attendance device.
 struct RunCommand: AsyncParsableCommand {
@@ -28,12 +30,11 @@ struct RunCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError(error.message)
         }
-        let output: any FeedbackOutput = switch configuration.display {
-        case .none: SilentFeedback()
-        case .terminal, .auto, .hardware: TerminalFeedback()
-        }
-        if configuration.display == .hardware {
-            FileHandle.standardError.write(Data("the LCD and LED drivers are not built yet; showing the screen in the terminal\n".utf8))
+        let output: any FeedbackOutput
+        do {
+            output = try FeedbackChoice.output(for: configuration, logger: Logger(label: "streaktrack.hardware"))
+        } catch {
+            throw ValidationError("\(config): \"display\" is \"hardware\", but \(error)")
         }
         let runtime = AgentRuntime(configuration: configuration, engine: engine, output: output, realTime: !fast)
         let task = Task { try await runtime.run() }
@@ -47,5 +48,12 @@ struct RunCommand: AsyncParsableCommand {
         let summary = try await task.value
         signals.forEach { $0.cancel() }
         print("\(summary.frames) frames; \(summary.marks.count) marked this session; \(summary.undelivered) mark(s) waiting to be sent")
+        if let failure = summary.cameraFailure { throw CameraFailed(reason: failure) }
     }
+}
+
+/// A recording that stopped before its end: the marks are kept, but the run failed.
+struct CameraFailed: Error, CustomStringConvertible {
+    let reason: String
+    var description: String { "the camera failed: \(reason)" }
 }

@@ -5,7 +5,7 @@ public struct StreakTrackCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "streaktrack",
         abstract: "StreakTrack: face-recognition attendance at the classroom door.",
-        subcommands: [RunCommand.self, FacesCommand.self]
+        subcommands: [RunCommand.self, DoctorCommand.self, FacesCommand.self, RecognitionBenchCommand.self]
     )
 
     public init() {}

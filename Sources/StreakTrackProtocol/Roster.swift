@@ -41,8 +41,13 @@ public struct Roster: Sendable, Equatable {
                 rejected.append("entry \(position) has no _id")
                 continue
             }
+            // A student without a name in text is no student: it must not replace one who has.
+            guard let name = text(object["name"]) else {
+                rejected.append("entry \(position) (\(id)) has no name")
+                continue
+            }
             let images = (object["images"] as? [Any] ?? []).compactMap { $0 as? String }
-            students.append(RosterStudent(id: id, name: text(object["name"]) ?? "", enrollmentNo: text(object["enrollmentNo"]) ?? "",
+            students.append(RosterStudent(id: id, name: name, enrollmentNo: text(object["enrollmentNo"]) ?? "",
                                           images: images))
         }
         return (Roster(students: students), rejected)

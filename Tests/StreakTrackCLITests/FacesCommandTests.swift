@@ -6,15 +6,8 @@ import Testing
 /// The `streaktrack faces` commands, run as a user runs them.
 @Suite("streaktrack faces")
 struct FacesCommandTests {
-    /// The built `streaktrack` beside the test bundle.
-    static let executable: String = {
-        let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        let candidates = [directory, directory.deletingLastPathComponent()].map { $0.appendingPathComponent("streaktrack").path }
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
-    }()
-
     func streaktrack(_ arguments: String...) async throws -> ProcessOutput {
-        try await runProcess(Self.executable, arguments)
+        try await runProcess(Fixtures.executable("streaktrack"), arguments)
     }
 
     /// A folder of known people made of links to the shared photos.

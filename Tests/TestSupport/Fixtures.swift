@@ -20,6 +20,13 @@ public enum Fixtures {
 
     public static func face(_ relativePath: String) -> String { sharedFaces + "/" + relativePath }
 
+    /// A built executable of this package (`streaktrack`), beside the test bundle.
+    public static func executable(_ name: String) -> String {
+        let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let candidates = [directory, directory.deletingLastPathComponent()].map { $0.appendingPathComponent(name).path }
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
+    }
+
     /// Downloaded test inputs are kept here between runs.
     public static let cacheDirectory: String = {
         if let dir = ProcessInfo.processInfo.environment["STREAKTRACK_TEST_DATA"], !dir.isEmpty { return dir }

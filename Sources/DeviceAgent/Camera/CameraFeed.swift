@@ -18,7 +18,7 @@ public final class CameraFeed: Sendable {
         self.realTime = realTime
         switch source {
         case .folder(let path): try startFolder(path, frameRate: folderFrameRate)
-        case .command(let arguments, let description): try startCommand(arguments, description: description)
+        case .command(let arguments, let description, _): try startCommand(arguments, description: description)
         }
     }
 

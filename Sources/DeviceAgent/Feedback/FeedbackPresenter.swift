@@ -6,6 +6,10 @@ public actor FeedbackPresenter {
     private let clock: any Clock<Duration>
     private var connected = false
     private var current: Task<Void, Never>?
+    /// Counts presentations, so a finished one can tell whether it was the last.
+    private var generation = 0
+    /// An event's screen (a mark, an error) is up and must not be covered by a mere hint.
+    private var eventShowing = false
 
     /// How long an event's screen stays before the welcome screen returns.
     public let eventScreenTime: Duration
@@ -28,6 +32,9 @@ public actor FeedbackPresenter {
     /// comes back after `eventScreenTime`.
     public func present(_ screen: Screen, pattern: LightPattern?, thenWelcome: Bool = true) {
         current?.cancel()
+        generation += 1
+        eventShowing = thenWelcome
+        let generation = generation
         let output = output, clock = clock, resting = resting, hold = eventScreenTime, offline = !connected
         current = Task {
             await output.show(screen.lines(columns: output.columns, rows: output.rows))
@@ -44,7 +51,19 @@ public actor FeedbackPresenter {
             guard thenWelcome else { return }
             if hold > elapsed { guard (try? await clock.sleep(for: hold - elapsed)) != nil else { return } }
             await output.show(Screen.welcome(offline: offline).lines(columns: output.columns, rows: output.rows))
+            self.ended(generation)
         }
+    }
+
+    /// Shows `screen` only when no event's screen is up: "Please Wait..." must
+    /// not cover the name of someone just marked.
+    public func hint(_ screen: Screen, pattern: LightPattern?) {
+        guard !eventShowing else { return }
+        present(screen, pattern: pattern)
+    }
+
+    private func ended(_ finished: Int) {
+        if finished == generation { eventShowing = false }
     }
 
     /// Waits until the current event has played out (for tests and shutdown).

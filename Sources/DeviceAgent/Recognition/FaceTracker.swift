@@ -20,6 +20,10 @@ public struct FaceTracker: Sendable {
         public var keepUnseen = 5
         /// Least overlap (intersection over union) for a box to continue a track.
         public var minimumOverlap = 0.3
+        /// A box that does not overlap enough may still continue a track whose face
+        /// was about as large and whose centre was at most this many face widths
+        /// away: someone walking past the door moves further than a box between two frames.
+        public var maximumJump = 1.5
         /// How different a face's look (mean difference of its 8x8 gray thumbnail, 0...255)
         /// may become before it is described again: one person stepping in where another stood.
         public var lookChange = 12.0
@@ -54,14 +58,13 @@ public struct FaceTracker: Sendable {
         var assigned = [Int?](repeating: nil, count: boxes.count)
         var taken = Set<Int>()
         // Best overlaps first, so two faces close together keep their own tracks.
-        var pairs: [(overlap: Double, box: Int, track: Int)] = []
+        var pairs: [(closeness: Double, box: Int, track: Int)] = []
         for (b, box) in boxes.enumerated() {
             for (t, track) in tracks.enumerated() {
-                let overlap = box.overlap(with: track.box)
-                if overlap >= settings.minimumOverlap { pairs.append((overlap, b, t)) }
+                if let closeness = closeness(of: box, to: track.box) { pairs.append((closeness, b, t)) }
             }
         }
-        for pair in pairs.sorted(by: { $0.overlap > $1.overlap }) where assigned[pair.box] == nil && !taken.contains(pair.track) {
+        for pair in pairs.sorted(by: { $0.closeness > $1.closeness }) where assigned[pair.box] == nil && !taken.contains(pair.track) {
             assigned[pair.box] = pair.track
             taken.insert(pair.track)
         }
@@ -85,6 +88,20 @@ public struct FaceTracker: Sendable {
         }
         tracks.removeAll { $0.unseen > settings.keepUnseen }
         return ids
+    }
+
+    /// How well `box` continues a track last seen at `previous` (higher is better), nil when it cannot.
+    /// Overlap comes first; a jump of a similar-sized face ranks below any overlap.
+    func closeness(of box: FaceBox, to previous: FaceBox) -> Double? {
+        let overlap = box.overlap(with: previous)
+        if overlap >= settings.minimumOverlap { return overlap }
+        let size = Double(max(previous.width, 1))
+        let ratio = Double(box.width) / size
+        guard ratio > 0.67, ratio < 1.5 else { return nil }
+        let dx = box.center.x - previous.center.x, dy = box.center.y - previous.center.y
+        let jump = (dx * dx + dy * dy).squareRoot() / size
+        guard jump <= settings.maximumJump else { return nil }
+        return settings.minimumOverlap * (1 - jump / (settings.maximumJump + 0.01))
     }
 
     /// Whether the face on track `id` should be described in this frame.

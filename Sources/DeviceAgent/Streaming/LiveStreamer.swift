@@ -1,0 +1,92 @@
+import FaceEngine
+import Foundation
+import StreakTrackProtocol
+
+/// Sends camera frames as `live_stream` messages between `start_stream` and
+/// `stop_stream`, without ever holding up recognition: the frame rate is
+/// capped, a frame offered while the last is still being sent is dropped
+/// (never queued), encoding happens off the recognition path, and the picture
+/// gets smaller and rougher when the link is slow (`StreamQuality`).
+public actor LiveStreamer {
+    public typealias Send = @Sendable (DeviceMessage) async -> Bool
+
+    public struct Statistics: Sendable, Equatable {
+        public var sent = 0
+        /// Offered while the last frame was still being sent.
+        public var dropped = 0
+        public var bytes = 0
+    }
+
+    private let settings: AgentConfiguration.StreamSettings
+    private let send: Send
+    private let interval: Duration
+    public private(set) var quality: StreamQuality
+    public private(set) var statistics = Statistics()
+    public private(set) var isStreaming = false
+    private var sending = false
+    private var lastSent: ContinuousClock.Instant?
+
+    public init(settings: AgentConfiguration.StreamSettings, send: @escaping Send) {
+        self.settings = settings
+        self.send = send
+        interval = .milliseconds(Int64(1000 / settings.maxFramesPerSecond))
+        quality = StreamQuality(maxWidth: settings.maxWidth, quality: settings.quality)
+    }
+
+    public func start() {
+        isStreaming = true
+        lastSent = nil
+    }
+
+    public func stop() {
+        isStreaming = false
+    }
+
+    /// Offers a frame (its JPEG bytes and, when recognition decoded it, its
+    /// pixels and faces); returns at once.
+    public func offer(_ frame: CameraFrame, image: RGBImage?, faces: [Recognizer.FaceInView]) {
+        guard isStreaming else { return }
+        let now = ContinuousClock.now
+        if let lastSent, now - lastSent < interval { return }
+        guard !sending else {
+            statistics.dropped += 1
+            quality.congested(now: now)
+            return
+        }
+        sending = true
+        lastSent = now
+        let level = quality.level, best = quality.current == 0, drawBoxes = settings.drawBoxes
+        Task.detached(priority: .low) {
+            let jpeg = Self.encode(frame, image: image, faces: drawBoxes ? faces : [], level: level, best: best)
+            let started = ContinuousClock.now
+            var delivered = false
+            if let jpeg { delivered = await self.send(.liveStream(frame: Data(jpeg).base64EncodedString())) }
+            await self.finished(bytes: delivered ? jpeg?.count ?? 0 : nil, in: ContinuousClock.now - started)
+        }
+    }
+
+    private func finished(bytes: Int?, in sendTime: Duration) {
+        sending = false
+        guard let bytes else { return }
+        statistics.sent += 1
+        statistics.bytes += bytes
+        quality.sent(in: sendTime, interval: interval)
+    }
+
+    /// The camera's own JPEG when it already fits the level and nothing is drawn
+    /// on it (no work at all); otherwise decoded, drawn on, shrunk and re-encoded.
+    static func encode(_ frame: CameraFrame, image: RGBImage?, faces: [Recognizer.FaceInView], level: StreamQuality.Level,
+                       best: Bool) -> [UInt8]? {
+        if faces.isEmpty, best, let size = try? RGBImage.probe(frame.encoded), size.format == .jpeg,
+           size.width <= level.maxWidth {
+            return frame.encoded
+        }
+        guard var picture = image ?? (try? RGBImage(decoding: frame.encoded)) else { return nil }
+        picture = picture.drawingBoxes(faces)
+        if picture.width > level.maxWidth {
+            let height = max(1, picture.height * level.maxWidth / picture.width)
+            picture = picture.resized(width: level.maxWidth, height: height)
+        }
+        return try? picture.jpegData(quality: level.quality)
+    }
+}

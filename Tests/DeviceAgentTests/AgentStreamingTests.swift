@@ -1,0 +1,85 @@
+import BackendStore
+import DeviceAgent
+import FaceEngine
+import Foundation
+import StreakTrackProtocol
+import TestSupport
+import Testing
+
+/// Live streaming through a real server to a dashboard, with hostile messages
+/// forwarded to the device first (the server passes a dashboard's unknown messages on as they are).
+@Suite("Live stream and hostile messages")
+struct AgentStreamingTests {
+    @Test func streamsOnRequestWithinItsFrameRateAndSurvivesHostileMessages() async throws {
+        let server = try await RunningServer.start(.sqlite)
+        defer { Task { await server.stop() } }
+        let school = try await server.stores.roster.addOrganization(name: "Springfield High")
+        let photos = try [1, 3].map { try PhotoUpload(bytes: Array(try Data(contentsOf: URL(fileURLWithPath: Fixtures.face("barack_obama/\($0).jpg"))))) }
+        let obama = try await server.stores.roster.addStudent(organizationId: school.id, name: "Barack Obama", enrollmentNo: "B1", photos: photos)
+
+        // Six seconds of camera at 10 frames a second: Obama at the door.
+        let directory = try Fixtures.scratchDirectory()
+        let frames = directory + "/camera"
+        try FileManager.default.createDirectory(atPath: frames, withIntermediateDirectories: true)
+        let portrait = try Fixtures.image("barack_obama/2.jpg")
+        let fitted = portrait.resized(width: portrait.width * 400 / portrait.height, height: 400)
+        let frame = try RGBImage.filled(width: 640, height: 480, red: 90, green: 110, blue: 120).pasting(fitted, atX: 120, y: 40).jpegData()
+        for i in 0..<60 { try Data(frame).write(to: URL(fileURLWithPath: String(format: "%@/%03d.jpg", frames, i))) }
+        try Data("""
+            {"website_url":"ws://127.0.0.1:\(server.port)","deviceId":"door-1","organizationId":"\(school.id)","camera":"\(frames)",
+             "stream":{"maxFps":4,"quality":60,"maxWidth":320}}
+            """.utf8).write(to: URL(fileURLWithPath: directory + "/config.json"))
+        let configuration = try AgentConfiguration.load(path: directory + "/config.json")
+        let runtime = AgentRuntime(configuration: configuration, engine: await Fixtures.engine, output: SilentFeedback(), realTime: true)
+        let agent = Task { try await runtime.run() }
+
+        let dashboard = try await server.dashboard(watching: "door-1", organization: school.id)
+        // Until the device is connected, the server answers start_stream with the offline error.
+        try await waitUntil(timeout: .seconds(20)) {
+            try await dashboard.send(#"{"type":"ping-the-device"}"#)
+            try await dashboard.send(#"{"type":"stop_stream","targetDeviceId":"door-1"}"#)
+            let answer = await poll(dashboard, .milliseconds(300))
+            return answer == nil || !(answer!.contains("offline"))
+        }
+        for hostile in [#"{"students":"not a list"}"#, #"{"students":[{"_id":5,"name":[]}]}"#, #"{"error":12}"#,
+                        #"{"type":"start_stream"}"#, "[1,2,3]", #"{"a":"# + String(repeating: "[", count: 500) + "}",
+                        #"{"type":"stop_stream","targetDeviceId":"door-1","extra":"\#(String(repeating: "x", count: 100_000))"}"#] {
+            try await dashboard.send(hostile)
+        }
+
+        try await dashboard.send(#"{"type":"start_stream","targetDeviceId":"door-1"}"#)
+        var received: [String] = []
+        let window = ContinuousClock.now
+        while ContinuousClock.now - window < .seconds(2) {
+            guard let text = await poll(dashboard, .milliseconds(500)) else { continue }
+            if text.contains("\"live_stream\"") { received.append(text) }
+        }
+        #expect(received.count >= 2, "frames arrive while streaming")
+        #expect(received.count <= 4 * 2 + 2, "at most maxFps frames a second: \(received.count) in 2 s")
+        for text in received {
+            let object = try JSONObject(parsing: text)
+            let jpeg = try #require(object.string("frame").flatMap { Data(base64Encoded: $0) })
+            let image = try RGBImage(decoding: Array(jpeg))
+            #expect(image.width <= 320, "shrunk to the configured width")
+        }
+
+        try await dashboard.send(#"{"type":"stop_stream","targetDeviceId":"door-1"}"#)
+        try await Task.sleep(for: .milliseconds(500))
+        while await poll(dashboard, .milliseconds(100)) != nil {}
+        var afterStop = 0
+        let quiet = ContinuousClock.now
+        while ContinuousClock.now - quiet < .seconds(1) {
+            if let text = await poll(dashboard, .milliseconds(300)), text.contains("\"live_stream\"") { afterStop += 1 }
+        }
+        #expect(afterStop == 0, "no frames after stop_stream")
+
+        let summary = try await agent.value
+        #expect(Set(summary.marks.keys) == [obama.id], "the hostile messages changed nothing: the real roster was kept")
+        #expect(summary.undelivered == 0)
+    }
+}
+
+/// The next message, or nil when none comes within `timeout`.
+private func poll(_ socket: TestSocket, _ timeout: Duration) async -> String? {
+    (try? await socket.next(timeout: timeout)) ?? nil
+}
