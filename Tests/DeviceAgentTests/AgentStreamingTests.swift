@@ -17,14 +17,14 @@ struct AgentStreamingTests {
         let photos = try [1, 3].map { try PhotoUpload(bytes: Array(try Data(contentsOf: URL(fileURLWithPath: Fixtures.face("barack_obama/\($0).jpg"))))) }
         let obama = try await server.stores.roster.addStudent(organizationId: school.id, name: "Barack Obama", enrollmentNo: "B1", photos: photos)
 
-        // Six seconds of camera at 10 frames a second: Obama at the door.
+        // Twelve seconds of camera at 10 frames a second: Obama at the door.
         let directory = try Fixtures.scratchDirectory()
         let frames = directory + "/camera"
         try FileManager.default.createDirectory(atPath: frames, withIntermediateDirectories: true)
         let portrait = try Fixtures.image("barack_obama/2.jpg")
         let fitted = portrait.resized(width: portrait.width * 400 / portrait.height, height: 400)
         let frame = try RGBImage.filled(width: 640, height: 480, red: 90, green: 110, blue: 120).pasting(fitted, atX: 120, y: 40).jpegData()
-        for i in 0..<60 { try Data(frame).write(to: URL(fileURLWithPath: String(format: "%@/%03d.jpg", frames, i))) }
+        for i in 0..<120 { try Data(frame).write(to: URL(fileURLWithPath: String(format: "%@/%03d.jpg", frames, i))) }
         try Data("""
             {"website_url":"ws://127.0.0.1:\(server.port)","deviceId":"door-1","organizationId":"\(school.id)","camera":"\(frames)",
              "stream":{"maxFps":4,"quality":60,"maxWidth":320}}
@@ -48,13 +48,20 @@ struct AgentStreamingTests {
         }
 
         try await dashboard.send(#"{"type":"start_stream","targetDeviceId":"door-1"}"#)
+        // Frames flow once the roster is synced and the camera runs (slower when the machine is busy): wait for the first.
+        var first: String?
+        let wait = ContinuousClock.now
+        while first == nil, ContinuousClock.now - wait < .seconds(40) {
+            if let text = await poll(dashboard, .milliseconds(500)), text.contains("\"live_stream\"") { first = text }
+        }
+        try #require(first != nil, "a frame arrives after start_stream")
         var received: [String] = []
         let window = ContinuousClock.now
         while ContinuousClock.now - window < .seconds(2) {
             guard let text = await poll(dashboard, .milliseconds(500)) else { continue }
             if text.contains("\"live_stream\"") { received.append(text) }
         }
-        #expect(received.count >= 2, "frames arrive while streaming")
+        #expect(received.count >= 1, "frames keep arriving while streaming")
         #expect(received.count <= 4 * 2 + 2, "at most maxFps frames a second: \(received.count) in 2 s")
         for text in received {
             let object = try JSONObject(parsing: text)
