@@ -41,6 +41,14 @@ struct DashboardSession: Sendable {
     private func handle(_ text: String, outbox: Outbox) async {
         guard let object = services.parse(text, from: "dashboard of \(parameters.deviceId)", logger: logger) else { return }
         let type = object.string("type")
+        // What only the server may tell a device: a roster (it would replace the device's
+        // students) and acknowledgements (they take marks out of its outbox). The original
+        // forwarded these from any browser; ours drops them.
+        if object.has("students") || type == "ack" {
+            logger.warning("dropped a dashboard message for \(parameters.deviceId) that only the server may send (\(type ?? "students"))")
+            services.metrics.message("dashboard_refused")
+            return
+        }
         services.metrics.message("dashboard_" + (type == "start_stream" || type == "stop_stream" ? type! : "other"))
         let target = (type == "start_stream" || type == "stop_stream") ? (object.string("targetDeviceId") ?? parameters.deviceId)
                                                                        : parameters.deviceId

@@ -40,6 +40,10 @@ struct MessageTests {
         guard case .partialRoster(let students, let rejected) = roster else { Issue.record("\(roster)"); return }
         #expect(students.students == [RosterStudent(id: "a", name: "A", enrollmentNo: "7", images: [])])
         #expect(rejected.count == 2)
+        // A student must have a name in text: a nameless entry is rejected, not taken as a student called "".
+        let nameless = ServerMessage.read(try JSONObject(parsing: #"{"students":[{"_id":5,"name":[]},{"_id":"b"}]}"#))
+        guard case .partialRoster(let none, let refused) = nameless else { Issue.record("\(nameless)"); return }
+        #expect(none.students.isEmpty && refused.count == 2)
         #expect(ServerMessage.read(try JSONObject(parsing: #"{"type":"ack","eventId":"e","status":"duplicate"}"#))
                 == .message(.acknowledgement(eventId: "e", status: .duplicate)))
     }

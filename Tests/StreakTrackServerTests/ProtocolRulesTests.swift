@@ -76,6 +76,9 @@ struct ProtocolRulesTests {
         #expect(try await device.next() == #"{"type":"start_stream","targetDeviceId":"door-1"}"#)
         try await dashboard.send(#"{"type":"stop_stream","targetDeviceId":"door-1"}"#)
         #expect(try await device.next() == #"{"type":"stop_stream","targetDeviceId":"door-1"}"#)
+        // A forged roster or acknowledgement from a browser never reaches the device; the next message does.
+        try await dashboard.send(#"{"students":[]}"#)
+        try await dashboard.send(#"{"type":"ack","eventId":"e-1","status":"stored"}"#)
         try await dashboard.send(#"{"type":"something_else","x":1}"#)
         #expect(try await device.next() == #"{"type":"something_else","x":1}"#, "any other dashboard message reaches the device as is")
 

@@ -37,9 +37,10 @@ public struct FaceTracker: Sendable {
         fileprivate var streak: (candidate: Candidate, count: Int)?
         fileprivate var unseen = 0
         fileprivate var sinceDescription = Int.max
-        /// The look when last described, and now.
+        /// The look when last described, and now; and where it was described.
         fileprivate var describedLook: [UInt8]?
         fileprivate var look: [UInt8]?
+        fileprivate var describedBox: FaceBox?
 
         public static func == (a: Track, b: Track) -> Bool { a.id == b.id && a.box == b.box && a.decided == b.decided }
     }
@@ -52,9 +53,9 @@ public struct FaceTracker: Sendable {
         self.settings = settings
     }
 
-    /// Takes a frame's boxes (and, optionally, each face's look: `FaceLook.of`);
-    /// returns the track id of each box, in the same order.
-    public mutating func advance(_ boxes: [FaceBox], looks: [[UInt8]]? = nil) -> [Int] {
+    /// Takes a frame's boxes (and, optionally, how to see a face's look in this
+    /// frame: `{ FaceLook.of($0, in: image) }`); returns the track id of each box, in the same order.
+    public mutating func advance(_ boxes: [FaceBox], look: ((FaceBox) -> [UInt8])? = nil) -> [Int] {
         var assigned = [Int?](repeating: nil, count: boxes.count)
         var taken = Set<Int>()
         // Best overlaps first, so two faces close together keep their own tracks.
@@ -71,16 +72,18 @@ public struct FaceTracker: Sendable {
         for t in tracks.indices where !taken.contains(t) { tracks[t].unseen += 1 }
         var ids: [Int] = []
         for (b, box) in boxes.enumerated() {
-            let look = looks?[b]
             if let t = assigned[b] {
+                // While a face stays where it was described, its look is taken from that same
+                // area: a detector box that wobbles by a few pixels must not look like a new face.
+                let area = tracks[t].describedBox.flatMap { box.overlap(with: $0) >= 0.5 ? $0 : nil } ?? box
                 tracks[t].box = box
-                tracks[t].look = look
+                tracks[t].look = look?(area)
                 tracks[t].unseen = 0
                 if tracks[t].sinceDescription != .max { tracks[t].sinceDescription += 1 }
                 ids.append(tracks[t].id)
             } else {
                 var track = Track(id: nextId, box: box, decided: nil)
-                track.look = look
+                track.look = look?(box)
                 tracks.append(track)
                 ids.append(nextId)
                 nextId += 1
@@ -118,6 +121,7 @@ public struct FaceTracker: Sendable {
         guard let t = tracks.firstIndex(where: { $0.id == id }) else { return nil }
         tracks[t].sinceDescription = 0
         tracks[t].describedLook = tracks[t].look
+        tracks[t].describedBox = tracks[t].box
         if let streak = tracks[t].streak, streak.candidate == candidate {
             tracks[t].streak = (candidate, streak.count + 1)
         } else {

@@ -62,7 +62,7 @@ public actor Recognizer {
 
     public func process(_ image: RGBImage) async throws -> FrameReport {
         let (boxes, wholeFrame) = try await findFaces(in: image)
-        let ids = tracker.advance(boxes, looks: boxes.map { FaceLook.of($0, in: image) })
+        let ids = tracker.advance(boxes) { FaceLook.of($0, in: image) }
         let due = ids.indices.filter { tracker.needsDescription(ids[$0]) }
         let faces = due.isEmpty ? [] : try await engine.withWorker { worker in
             try worker.describe(image, at: due.map { boxes[$0] })
