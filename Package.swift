@@ -30,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.29.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.24.0"),
     ],
     targets: [
         // dlib and the image codecs behind a plain C header.
@@ -93,6 +94,8 @@ let package = Package(
                 "BackendStore", "StreakTrackProtocol",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -117,6 +120,8 @@ let package = Package(
             name: "DeviceAgent",
             dependencies: [
                 "FaceEngine", "StreakTrackProtocol", "SQLStorage", "WebSocketLink",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -150,7 +155,7 @@ let package = Package(
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "StreakTrackProtocolTests", dependencies: ["StreakTrackProtocol"]),
-        .testTarget(name: "DeviceAgentTests", dependencies: ["DeviceAgent", "TestSupport", "BackendStore"]),
+        .testTarget(name: "DeviceAgentTests", dependencies: ["DeviceAgent", "TestSupport", "BackendStore", "WebSocketLink"]),
         .testTarget(name: "BackendStoreTests", dependencies: ["BackendStore", "TestSupport"]),
         .testTarget(
             name: "StreakTrackServerTests",

@@ -1,4 +1,5 @@
 import Foundation
+import NIOSSL
 import StreakTrackProtocol
 
 /// The device's `config.json`: the original keys (`website_url`, `deviceId`,
@@ -10,6 +11,9 @@ public struct AgentConfiguration: Sendable, Equatable {
     public var organizationId: String
     /// Presented in a header when the backend requires device authentication.
     public var deviceSecret: String?
+    /// A PEM file of certificate authorities trusted besides the system's, for a
+    /// school server with its own certificate (wss:// and https:// photos).
+    public var caFile: String?
     /// Largest descriptor distance accepted as the same person (the original device used 0.5).
     public var tolerance: Double
     /// Where `student_faces.db`, `attendance.json` and the outbox live.
@@ -165,6 +169,7 @@ public struct AgentConfiguration: Sendable, Equatable {
             deviceId: try reader.requiredString("deviceId"),
             organizationId: try reader.requiredString("organizationId"),
             deviceSecret: try reader.string("deviceSecret"),
+            caFile: try caFile(reader.string("caFile"), file: file, directory: directory),
             tolerance: tolerance,
             dataDirectory: dataDirectory,
             camera: try reader.string("camera") ?? "/dev/video0",
@@ -176,9 +181,25 @@ public struct AgentConfiguration: Sendable, Equatable {
             leds: leds)
     }
 
+    private static func caFile(_ path: String?, file: String, directory: String) throws(Problem) -> String? {
+        guard var path else { return nil }
+        if !path.hasPrefix("/"), !directory.isEmpty { path = directory + "/" + path }
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw Problem(file: file, key: "caFile", reason: "names \(path), which cannot be read")
+        }
+        return path
+    }
+
+    /// How the device trusts its backend's certificate: the system's roots, and `caFile` if given.
+    public var tls: TLSConfiguration {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        if let caFile { tls.additionalTrustRoots = [.file(caFile)] }
+        return tls
+    }
+
     /// The keys this version reads; others are reported, not fatal (a newer config on an older device).
     public static let knownKeys: Set<String> = ["website_url", "deviceId", "organizationId", "deviceSecret", "tolerance", "dataDir",
-                                                "camera", "display", "session", "detectedInterval", "stream", "lcd", "leds"]
+                                                "camera", "display", "session", "detectedInterval", "stream", "lcd", "leds", "caFile"]
 
     /// The URL the agent connects to, with the query PROTOCOL.md gives.
     public func socketURL(acknowledgements: Bool) -> URL {

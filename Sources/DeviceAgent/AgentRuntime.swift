@@ -40,7 +40,7 @@ public final class AgentRuntime: Sendable {
                                                 session: AttendanceTimestamp.day(of: Date()))
         let recognizer = Recognizer(engine: engine, tolerance: configuration.tolerance)
         await recognizer.enroll(try await store.index())
-        let sync = RosterSync(store: store, engine: engine)
+        let sync = RosterSync(store: store, engine: engine, downloader: HTTPPhotoDownloader(tls: configuration.tls))
         let rosterState = RosterState()
         let logger = logger, policy = configuration.session
 

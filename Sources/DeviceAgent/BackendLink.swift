@@ -64,7 +64,7 @@ public actor BackendLink {
             do {
                 let headers = configuration.deviceSecret.map { [(ConnectionParameters.secretHeader, $0)] } ?? []
                 let connection = try await WebSocketLink.connect(to: configuration.socketURL(acknowledgements: true), headers: headers,
-                                                                 timeout: .seconds(10))
+                                                                 tls: configuration.tls, timeout: .seconds(10))
                 attempt = 0
                 reason = await serve(connection)
             } catch {

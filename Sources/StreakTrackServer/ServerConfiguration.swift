@@ -20,6 +20,18 @@ public struct ServerConfiguration: Sendable {
     public var rosterPollInterval: Duration
     /// Off: never acknowledge, exactly as the original backend (for testing devices against it).
     public var acknowledgements = true
+    /// HTTPS and wss:// on the same port, with this certificate chain and key (PEM files);
+    /// nil: plain HTTP, for a LAN or behind a TLS proxy.
+    public var tls: TLSFiles?
+
+    public struct TLSFiles: Sendable {
+        public var certificateChain: String
+        public var privateKey: String
+        public init(certificateChain: String, privateKey: String) {
+            self.certificateChain = certificateChain
+            self.privateKey = privateKey
+        }
+    }
 
     public init(host: String = "0.0.0.0", port: Int = 3001, publicURL: String? = nil,
                 store: BackendStores.Location = .sqlite(dataDirectory: "streaktrack-data"),

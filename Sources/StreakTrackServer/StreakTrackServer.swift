@@ -1,6 +1,9 @@
 import BackendStore
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import NIOSSL
 import HummingbirdWebSocket
 import Logging
 import ServiceLifecycle
@@ -24,7 +27,7 @@ public final class StreakTrackServer: Sendable {
         self.configuration = configuration
         self.stores = stores
         services = ServerServices(stores: stores, hub: LiveHub(), metrics: ServerMetrics(), configuration: configuration,
-                                  publicBase: LateValue(configuration.publicURL ?? "http://127.0.0.1:\(configuration.port)"),
+                                  publicBase: LateValue(configuration.publicURL ?? "\(configuration.tls == nil ? "http" : "https")://127.0.0.1:\(configuration.port)"),
                                   logger: logger)
     }
 
@@ -48,9 +51,11 @@ public final class StreakTrackServer: Sendable {
                                                      autoPing: .enabled(timePeriod: .seconds(20)))
         let services = services
         let configuration = configuration
+        let plain = HTTPServerBuilder.http1WebSocketUpgrade(webSocketRouter: webSocketRouter, configuration: .init(ws: webSocket))
+        let scheme = configuration.tls == nil ? "http" : "https"
         let app = Application(
             router: router,
-            server: .http1WebSocketUpgrade(webSocketRouter: webSocketRouter, configuration: .init(ws: webSocket)),
+            server: try configuration.tls.map { try .tls(plain, tlsConfiguration: try Self.tlsConfiguration($0)) } ?? plain,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "StreakTrack"),
             services: [broadcaster],
             onServerRunning: { channel in
@@ -58,7 +63,7 @@ public final class StreakTrackServer: Sendable {
                 if configuration.publicURL == nil {
                     let host = configuration.host == "0.0.0.0" || configuration.host == "::"
                         ? (PublicAddress.firstNetworkAddress() ?? "127.0.0.1") : configuration.host
-                    services.publicBase.set("http://\(host):\(port)")
+                    services.publicBase.set("\(scheme)://\(host):\(port)")
                 }
                 await onListening(port)
             },
@@ -68,4 +73,22 @@ public final class StreakTrackServer: Sendable {
         try await group.run()
         await stores.database.close()
     }
+
+    /// The server side of TLS from PEM files, with errors that name the file.
+    static func tlsConfiguration(_ files: ServerConfiguration.TLSFiles) throws -> TLSConfiguration {
+        let chain: [NIOSSLCertificate], key: NIOSSLPrivateKey
+        do { chain = try NIOSSLCertificate.fromPEMFile(files.certificateChain) } catch {
+            throw ServerError("cannot read the TLS certificate chain \(files.certificateChain): \(error)")
+        }
+        do { key = try NIOSSLPrivateKey(file: files.privateKey, format: .pem) } catch {
+            throw ServerError("cannot read the TLS private key \(files.privateKey): \(error)")
+        }
+        return .makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+    }
+}
+
+/// A problem starting the server, said plainly.
+public struct ServerError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
 }

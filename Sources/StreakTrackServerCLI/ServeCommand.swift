@@ -17,14 +17,24 @@ struct ServeCommand: AsyncParsableCommand {
     var adminToken: String?
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning or error.") var logLevel = "info"
     @Option(name: .customLong("log-format"), help: "text, or json (one object per line, on stderr).") var logFormat = "text"
+    @Option(name: .customLong("tls-certificate"), help: "PEM certificate chain: serve https:// and wss:// (with --tls-key).")
+    var tlsCertificate: String?
+    @Option(name: .customLong("tls-key"), help: "PEM private key of --tls-certificate.") var tlsKey: String?
     @OptionGroup var store: StoreOptions
+
+    func validate() throws {
+        guard (tlsCertificate == nil) == (tlsKey == nil) else { throw ValidationError("--tls-certificate and --tls-key go together") }
+    }
 
     func run() async throws {
         var logger = logFormat == "json" ? Logger(label: "streaktrack.server") { JSONLogHandler(label: $0) }
                                          : Logger(label: "streaktrack.server")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
-        let configuration = ServerConfiguration(host: host, port: port, publicURL: publicURL, store: store.location,
+        var configuration = ServerConfiguration(host: host, port: port, publicURL: publicURL, store: store.location,
                                                 allowedOrigins: allowedOrigins)
+        if let tlsCertificate, let tlsKey {
+            configuration.tls = ServerConfiguration.TLSFiles(certificateChain: tlsCertificate, privateKey: tlsKey)
+        }
         let server: StreakTrackServer
         do {
             server = try await StreakTrackServer.open(configuration, logger: logger)
@@ -38,14 +48,14 @@ struct ServeCommand: AsyncParsableCommand {
             say("Created organization \"\(school.name)\" with id \(school.id): put it in each device's config.json as organizationId.")
         }
         let open = try await !stores.settings.deviceAuthenticationRequired()
-        let host = host, location = store.location.description
+        let host = host, location = store.location.description, secure = tlsCertificate != nil
         try await server.run(signals: [.sigint, .sigterm]) { port in
             let base = server.publicURL
             say("""
 
             StreakTrack server listening on \(host):\(port) (\(location))
-              devices connect to   ws://<this machine>:\(port)/api/ws  (photo links use \(base))
-              dashboard            http://127.0.0.1:\(port)/\(token.map { "#token=\($0)" } ?? "")
+              devices connect to   \(secure ? "wss" : "ws")://<this machine>:\(port)/api/ws  (photo links use \(base))
+              dashboard            \(secure ? "https" : "http")://127.0.0.1:\(port)/\(token.map { "#token=\($0)" } ?? "")
               add a student        streaktrack-server students add --name "Asha Verma" --enrollment-no 0801CS211 photo1.jpg photo2.jpg
             """)
             if let token { say("  admin token          \(token)   (shown once; `streaktrack-server admin reset-token` makes a new one)") }

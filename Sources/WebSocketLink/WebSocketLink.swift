@@ -52,7 +52,7 @@ public final class WebSocketLink: Sendable {
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     if let sslContext {
-                        try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: sslContext, serverHostname: host))
+                        try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: sslContext, serverHostname: Self.isIPAddress(host) ? nil : host))
                     }
                     let frames = FrameHandler(continuation: continuation, ending: ending)
                     try channel.pipeline.syncOperations.addHandler(
@@ -87,6 +87,12 @@ public final class WebSocketLink: Sendable {
         self.channel = channel
         self.messages = messages
         self.ending = ending
+    }
+
+    /// SNI carries names only; the certificate of a server reached by address is checked against its IP SAN.
+    static func isIPAddress(_ host: String) -> Bool {
+        var v4 = in_addr(), v6 = in6_addr()
+        return inet_pton(AF_INET, host, &v4) == 1 || inet_pton(AF_INET6, host, &v6) == 1
     }
 
     public func send(text: String) async throws {

@@ -118,7 +118,7 @@ struct DoctorChecks {
         let url = configuration.socketURL(acknowledgements: false)
         do {
             let headers = configuration.deviceSecret.map { [(ConnectionParameters.secretHeader, $0)] } ?? []
-            let link = try await WebSocketLink.connect(to: url, headers: headers, timeout: .seconds(5))
+            let link = try await WebSocketLink.connect(to: url, headers: headers, tls: configuration.tls, timeout: .seconds(5))
             let first = Task { () -> String? in
                 for await message in link.messages { if case .text(let text) = message { return text } }
                 return nil
