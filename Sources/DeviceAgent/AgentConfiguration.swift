@@ -46,6 +46,8 @@ public struct AgentConfiguration: Sendable, Equatable {
         public var maxWidth: Int = 640
         /// Boxes around the faces, coloured by what the device decided.
         public var drawBoxes = true
+
+        public init() {}
     }
 
     /// The character LCD: an HD44780 behind a PCF8574 I2C backpack.

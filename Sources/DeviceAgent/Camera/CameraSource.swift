@@ -6,6 +6,11 @@ public struct CameraFrame: Sendable {
     /// JPEG (or, from a folder, PNG) bytes.
     public let encoded: [UInt8]
     public let number: Int
+
+    public init(encoded: [UInt8], number: Int) {
+        self.encoded = encoded
+        self.number = number
+    }
 }
 
 /// Where frames come from, from `config.json`'s `camera`: every kind becomes an

@@ -1,0 +1,66 @@
+import DeviceAgent
+import FaceEngine
+import Foundation
+import StreakTrackProtocol
+import Synchronization
+import Testing
+
+/// The live stream over a link that turns slow and then recovers: frames are
+/// dropped rather than queued, the picture shrinks, and comes back.
+@Suite("Live stream on a slow link")
+struct LiveStreamerTests {
+    /// A link whose sends take `delay`, recording the width of every frame it carries.
+    final class Link: Sendable {
+        let delay = Mutex(Duration.zero)
+        let widths = Mutex<[Int]>([])
+
+        func send(_ message: DeviceMessage) async -> Bool {
+            guard case .liveStream(let frame) = message, let jpeg = Data(base64Encoded: frame),
+                  let image = try? RGBImage(decoding: Array(jpeg)) else { return false }
+            widths.withLock { $0.append(image.width) }
+            try? await Task.sleep(for: delay.withLock { $0 })
+            return true
+        }
+    }
+
+    @Test func aSlowLinkGetsFewerSmallerFramesAndARecoveredOneGetsThemBack() async throws {
+        let link = Link()
+        var settings = AgentConfiguration.StreamSettings()
+        settings.maxFramesPerSecond = 10
+        let streamer = LiveStreamer(settings: settings) { await link.send($0) }
+        let picture = RGBImage.filled(width: 640, height: 480, red: 90, green: 110, blue: 120)
+        let frame = CameraFrame(encoded: try picture.jpegData(), number: 1)
+        func play(for duration: Duration) async throws {
+            let end = ContinuousClock.now + duration
+            while ContinuousClock.now < end {
+                await streamer.offer(frame, image: picture, faces: [])
+                try await Task.sleep(for: .milliseconds(50))  // a camera at 20 fps, twice the stream's cap
+            }
+        }
+        await streamer.start()
+        try await play(for: .seconds(1))
+        let fast = await streamer.statistics
+        #expect(fast.sent >= 5 && fast.sent <= 11, "capped at 10 a second: \(fast.sent)")
+        let level = await streamer.quality.current
+        #expect(level == 0)
+
+        link.delay.withLock { $0 = .milliseconds(400) }  // the link turns slow
+        try await play(for: .seconds(4))
+        let slow = await streamer.statistics
+        #expect(slow.dropped > 0, "frames offered during a send are dropped, not queued")
+        let shrunk = await streamer.quality.current
+        #expect(shrunk >= 2, "the picture shrank")
+        #expect(link.widths.withLock { $0.last! } <= 320)
+
+        link.delay.withLock { $0 = .zero }  // and recovers
+        try await play(for: .seconds(5))
+        let recovered = await streamer.quality.current
+        #expect(recovered == 0, "full size again")
+        #expect(link.widths.withLock { $0.last! } == 640)
+        await streamer.stop()
+        let stopped = await streamer.statistics
+        try await play(for: .milliseconds(300))
+        let after = await streamer.statistics
+        #expect(after == stopped, "nothing after stop")
+    }
+}
