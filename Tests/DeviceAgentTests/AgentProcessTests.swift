@@ -44,10 +44,10 @@ struct AgentProcessTests {
     }
 
     /// Starts the device; returns it running.
-    func startDevice(in directory: String) throws -> Process {
+    func startDevice(in directory: String, fast: Bool = true) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Fixtures.executable("streaktrack"))
-        process.arguments = ["run", "--fast", "--config", directory + "/config.json"]
+        process.arguments = ["run"] + (fast ? ["--fast"] : []) + ["--config", directory + "/config.json"]
         process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
         process.standardError = FileHandle(forWritingAtPath: "/dev/null")
         try process.run()
@@ -116,6 +116,33 @@ struct AgentProcessTests {
         #expect(records.count == 3 && Set(records.map(\.studentId)) == expected, "each student stored once")
         ledger = try await AttendanceLedger(directory: directory, deviceId: "door-1", session: AttendanceTimestamp.day(of: Date()))
         #expect(try await ledger.pending().isEmpty, "nothing left to send")
+        await ledger.close()
+    }
+
+    @Test("SIGTERM stops it cleanly and soon, with its marks kept")
+    func terminatedCleanly() async throws {
+        let school = try await school()
+        defer { Task { await school.server.stop() } }
+        // Twelve seconds in real time: still playing when the signal comes.
+        let clip = try await Clips.make(of: ["barack_obama/2.jpg", "chris_pratt/1.jpg", "joe_biden/2.jpg", "john_salley/2.jpg",
+                                             "chris_pratt/1.jpg", "chris_pratt/1.jpg", "chris_pratt/1.jpg", "chris_pratt/1.jpg",
+                                             "chris_pratt/1.jpg", "chris_pratt/1.jpg", "chris_pratt/1.jpg", "chris_pratt/1.jpg"])
+        let directory = try Fixtures.scratchDirectory()
+        try writeConfig(in: directory, port: school.server.port, clip: clip)
+        let device = try startDevice(in: directory, fast: false)
+        try await waitUntil(timeout: .seconds(60)) { !marks(in: directory).isEmpty || !device.isRunning }
+        try #require(device.isRunning)
+        let signalled = ContinuousClock.now
+        kill(device.processIdentifier, SIGTERM)
+        try await waitUntil(timeout: .seconds(10)) { !device.isRunning }
+        let took = ContinuousClock.now - signalled
+        print("stopped \(took) after SIGTERM")
+        #expect(device.terminationReason == .exit && device.terminationStatus == 0)
+        #expect(took < .seconds(5), "stops within seconds: \(took)")
+        let kept = marks(in: directory)
+        #expect(!kept.isEmpty)
+        let ledger = try await AttendanceLedger(directory: directory, deviceId: "door-1", session: AttendanceTimestamp.day(of: Date()))
+        #expect(try await ledger.marks() == kept, "attendance.json and the ledger agree")
         await ledger.close()
     }
 }
