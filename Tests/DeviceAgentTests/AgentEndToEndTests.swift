@@ -20,16 +20,20 @@ struct AgentEndToEndTests {
             ids[person] = try await server.stores.roster.addStudent(organizationId: school.id, name: person, enrollmentNo: person,
                                                                     photos: uploads).id
         }
-        let clip = try await Clips.make(of: ["barack_obama/2.jpg", "chris_pratt/1.jpg", "joe_biden/2.jpg", "john_salley/2.jpg"])
+        // Obama comes back at the end: already marked, so `detected` this time.
+        let clip = try await Clips.make(of: ["barack_obama/2.jpg", "chris_pratt/1.jpg", "joe_biden/2.jpg", "john_salley/2.jpg",
+                                             "barack_obama/2.jpg"])
         let directory = try Fixtures.scratchDirectory()
         try Data("""
-            {"website_url":"ws://127.0.0.1:\(server.port)","deviceId":"door-1","organizationId":"\(school.id)","camera":"\(clip)"}
+            {"website_url":"ws://127.0.0.1:\(server.port)","deviceId":"door-1","organizationId":"\(school.id)","camera":"\(clip)",
+             "detectedInterval":0}
             """.utf8).write(to: URL(fileURLWithPath: directory + "/config.json"))
+        let dashboard = try await server.dashboard(watching: "door-1", organization: school.id)
         let configuration = try AgentConfiguration.load(path: directory + "/config.json")
 
         let runtime = AgentRuntime(configuration: configuration, engine: await Fixtures.engine, output: SilentFeedback(), realTime: false)
         let summary = try await runtime.run()
-        #expect(summary.frames == 20)
+        #expect(summary.frames == 25)
         #expect(Set(summary.marks.keys) == [ids["barack_obama"]!, ids["joe_biden"]!, ids["john_salley"]!])
         #expect(summary.undelivered == 0)
         let records = try await server.stores.attendance.records(organizationId: school.id, day: AttendanceTimestamp.day(of: Date()))
@@ -37,5 +41,17 @@ struct AgentEndToEndTests {
         #expect(records.allSatisfy { $0.deviceId == "door-1" })
         let file = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/attendance.json"))) as? [String: String]
         #expect(file == summary.marks, "attendance.json agrees")
+
+        // What the dashboard saw: one attendance per enrolled person, with the original body, then Obama's detected.
+        var seen: [(type: String, studentId: String)] = []
+        while let text = (try? await dashboard.next(timeout: .milliseconds(500))) ?? nil {
+            let object = try JSONObject(parsing: text)
+            guard let type = object.string("type"), let student = object.object("student") else { continue }
+            #expect(student.string("deviceId") == "door-1" && student.string("timestamp")?.count == 19)
+            seen.append((type, student.string("studentId") ?? ""))
+        }
+        #expect(seen.filter { $0.type == "attendance" }.map(\.studentId) == [ids["barack_obama"]!, ids["joe_biden"]!, ids["john_salley"]!])
+        let detected = seen.filter { $0.type == "detected" }
+        #expect(!detected.isEmpty && detected.allSatisfy { $0.studentId == ids["barack_obama"]! }, "\(seen)")
     }
 }

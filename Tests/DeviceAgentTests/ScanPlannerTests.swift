@@ -48,7 +48,9 @@ struct StreamQualityTests {
         let start = ContinuousClock.now
         #expect(quality.level.maxWidth == 640 && quality.level.quality == 70)
         quality.sent(in: .milliseconds(150), interval: .milliseconds(200), now: start)
-        #expect(quality.current == 1)
+        #expect(quality.current == 0, "one slow frame is a hiccup")
+        quality.sent(in: .milliseconds(150), interval: .milliseconds(200), now: start)
+        #expect(quality.current == 1, "two in a row: a slow link")
         quality.congested(now: start + .milliseconds(500))
         #expect(quality.current == 1, "at most one step down a second")
         quality.congested(now: start + .milliseconds(1100))

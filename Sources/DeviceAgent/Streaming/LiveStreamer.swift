@@ -23,7 +23,9 @@ public actor LiveStreamer {
     public private(set) var quality: StreamQuality
     public private(set) var statistics = Statistics()
     public private(set) var isStreaming = false
-    private var sending = false
+    /// Where the frame on its way is: being encoded here, or being written to the link.
+    private enum Busy { case idle, encoding, sending }
+    private var busy = Busy.idle
     private var lastSent: ContinuousClock.Instant?
 
     public init(settings: AgentConfiguration.StreamSettings, send: @escaping Send) {
@@ -48,25 +50,32 @@ public actor LiveStreamer {
         guard isStreaming else { return }
         let now = ContinuousClock.now
         if let lastSent, now - lastSent < interval { return }
-        guard !sending else {
+        guard busy == .idle else {
             statistics.dropped += 1
-            quality.congested(now: now)
+            // Only a slow link lowers the picture: a busy processor would only be given more
+            // work, since the camera's own JPEG at full size costs nothing to pass on.
+            if busy == .sending { quality.congested(now: now) }
             return
         }
-        sending = true
+        busy = .encoding
         lastSent = now
-        let level = quality.level, best = quality.current == 0, drawBoxes = settings.drawBoxes
+        let level = quality.level, best = quality.current == 0, drawBoxes = settings.drawBoxes, send = send
         Task.detached(priority: .low) {
             let jpeg = Self.encode(frame, image: image, faces: drawBoxes ? faces : [], level: level, best: best)
+            await self.sending()
             let started = ContinuousClock.now
             var delivered = false
-            if let jpeg { delivered = await self.send(.liveStream(frame: Data(jpeg).base64EncodedString())) }
+            if let jpeg { delivered = await send(.liveStream(frame: Data(jpeg).base64EncodedString())) }
             await self.finished(bytes: delivered ? jpeg?.count ?? 0 : nil, in: ContinuousClock.now - started)
         }
     }
 
+    private func sending() {
+        busy = .sending
+    }
+
     private func finished(bytes: Int?, in sendTime: Duration) {
-        sending = false
+        busy = .idle
         guard let bytes else { return }
         statistics.sent += 1
         statistics.bytes += bytes

@@ -1,6 +1,6 @@
-/// How big and how good stream frames are, adapted to the link: a frame that
-/// takes long to send, or one dropped because the last is still on its way,
-/// steps down (smaller, more compressed); a run of quick sends steps back up.
+/// How big and how good stream frames are, adapted to the link: two frames in
+/// a row that take long to send, or one dropped because the last is still on
+/// its way, step down (smaller, more compressed); a run of quick sends steps back up.
 public struct StreamQuality: Sendable, Equatable {
     public struct Level: Sendable, Equatable {
         public let maxWidth: Int
@@ -11,6 +11,7 @@ public struct StreamQuality: Sendable, Equatable {
     public let levels: [Level]
     public private(set) var current = 0
     private var quickSends = 0
+    private var slowSends = 0
     private var lastStepDown: ContinuousClock.Instant?
 
     /// Quick sends in a row before stepping up.
@@ -27,8 +28,13 @@ public struct StreamQuality: Sendable, Equatable {
     /// One frame sent in `sendTime`, with `interval` between frames at the capped rate.
     public mutating func sent(in sendTime: Duration, interval: Duration, now: ContinuousClock.Instant = .now) {
         if sendTime > interval / 2 {
-            stepDown(now: now)
-        } else if sendTime < interval / 5 {
+            // Two in a row: one slow frame is a hiccup, not a slow link.
+            slowSends += 1
+            if slowSends >= 2 { stepDown(now: now) }
+            return
+        }
+        slowSends = 0
+        if sendTime < interval / 5 {
             quickSends += 1
             if quickSends >= Self.quickRun, current > 0 {
                 current -= 1
@@ -47,6 +53,7 @@ public struct StreamQuality: Sendable, Equatable {
     /// At most one step down a second: a single slow frame must not send the picture to the bottom.
     private mutating func stepDown(now: ContinuousClock.Instant) {
         quickSends = 0
+        slowSends = 0
         if let last = lastStepDown, now - last < .seconds(1) { return }
         lastStepDown = now
         current = min(current + 1, levels.count - 1)
