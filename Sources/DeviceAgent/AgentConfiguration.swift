@@ -44,7 +44,7 @@ public struct AgentConfiguration: Sendable, Equatable {
         public var maxFramesPerSecond: Double = 5
         public var quality: Int = 70
         public var maxWidth: Int = 640
-        /// Boxes around the faces, coloured by what the device decided.
+        /// Boxes around the faces, coloured by what the device decided, with the names.
         public var drawBoxes = true
 
         public init() {}

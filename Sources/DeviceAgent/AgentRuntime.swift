@@ -71,6 +71,7 @@ public final class AgentRuntime: Sendable {
                         for problem in report.problems { logger.warning("photo problem: \(problem)") }
                         await recognizer.enroll(try await store.index())
                         await linkBox.value?.useRoster(roster.students)
+                        await streamerBox.value?.useRoster(roster.students)
                         await feedback.present(.studentsReceived(count: report.students, unusable: report.problems.count), pattern: nil)
                         logger.info("roster: \(report.students) students, \(report.encoded) photos encoded, \(report.reused) kept, \(report.problems.count) problems")
                     } catch is CancellationError {
@@ -99,6 +100,7 @@ public final class AgentRuntime: Sendable {
         await desk.useRoster(try await store.students())
         await linkBox.set(desk)
         let streamer = LiveStreamer(settings: configuration.stream) { await link.send($0) }
+        await streamer.useRoster(try await store.students())
         await streamerBox.set(streamer)
         let linkTask = Task { await link.run() }
 

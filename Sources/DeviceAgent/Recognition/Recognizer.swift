@@ -35,6 +35,11 @@ public actor Recognizer {
     public struct FaceInView: Sendable, Equatable {
         public let box: FaceBox
         public let who: FaceTracker.Candidate?
+
+        public init(box: FaceBox, who: FaceTracker.Candidate?) {
+            self.box = box
+            self.who = who
+        }
     }
 
     private let engine: FaceEngine

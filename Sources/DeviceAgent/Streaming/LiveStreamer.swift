@@ -27,6 +27,8 @@ public actor LiveStreamer {
     private enum Busy { case idle, encoding, sending }
     private var busy = Busy.idle
     private var lastSent: ContinuousClock.Instant?
+    /// Student id → name, for the labels on the boxes.
+    private var names: [String: String] = [:]
 
     public init(settings: AgentConfiguration.StreamSettings, send: @escaping Send) {
         self.settings = settings
@@ -44,6 +46,11 @@ public actor LiveStreamer {
         isStreaming = false
     }
 
+    /// The roster's names, for labelling the faces on the stream.
+    public func useRoster(_ students: [RosterStudent]) {
+        names = Dictionary(students.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+    }
+
     /// Offers a frame (its JPEG bytes and, when recognition decoded it, its
     /// pixels and faces); returns at once.
     public func offer(_ frame: CameraFrame, image: RGBImage?, faces: [Recognizer.FaceInView]) {
@@ -59,9 +66,9 @@ public actor LiveStreamer {
         }
         busy = .encoding
         lastSent = now
-        let level = quality.level, best = quality.current == 0, drawBoxes = settings.drawBoxes, send = send
+        let level = quality.level, best = quality.current == 0, drawBoxes = settings.drawBoxes, send = send, names = names
         Task.detached(priority: .low) {
-            let jpeg = Self.encode(frame, image: image, faces: drawBoxes ? faces : [], level: level, best: best)
+            let jpeg = Self.encode(frame, image: image, faces: drawBoxes ? faces : [], names: names, level: level, best: best)
             await self.sending()
             let started = ContinuousClock.now
             var delivered = false
@@ -84,14 +91,15 @@ public actor LiveStreamer {
 
     /// The camera's own JPEG when it already fits the level and nothing is drawn
     /// on it (no work at all); otherwise decoded, drawn on, shrunk and re-encoded.
-    static func encode(_ frame: CameraFrame, image: RGBImage?, faces: [Recognizer.FaceInView], level: StreamQuality.Level,
+    static func encode(_ frame: CameraFrame, image: RGBImage?, faces: [Recognizer.FaceInView], names: [String: String],
+                       level: StreamQuality.Level,
                        best: Bool) -> [UInt8]? {
         if faces.isEmpty, best, let size = try? RGBImage.probe(frame.encoded), size.format == .jpeg,
            size.width <= level.maxWidth {
             return frame.encoded
         }
         guard var picture = image ?? (try? RGBImage(decoding: frame.encoded)) else { return nil }
-        picture = picture.drawingBoxes(faces)
+        picture = picture.annotated(faces, names: names)
         if picture.width > level.maxWidth {
             let height = max(1, picture.height * level.maxWidth / picture.width)
             picture = picture.resized(width: level.maxWidth, height: height)
