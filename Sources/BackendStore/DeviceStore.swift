@@ -1,6 +1,7 @@
 import SQLStorage
 import Crypto
 import Foundation
+import StreakTrackProtocol
 
 /// Devices: registration, secrets, and whether each is online.
 public struct DeviceStore: Sendable {
@@ -94,11 +95,11 @@ public struct DeviceStore: Sendable {
 
     static func newSecret() -> String {
         var generator = SystemRandomNumberGenerator()
-        return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        return (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }.hexadecimal
     }
 
     static func hash(_ secret: String) -> String {
-        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Data(secret.utf8)).hexadecimal
     }
 
     static func constantTimeEqual(_ a: String, _ b: String) -> Bool {

@@ -154,7 +154,7 @@ public struct RosterStore: Sendable {
     @discardableResult
     private static func insert(_ photo: PhotoUpload, studentId: String, into sql: any SQLExecutor) async throws -> String {
         let id = ObjectID.make()
-        let digest = SHA256.hash(data: photo.bytes).map { String(format: "%02x", $0) }.joined()
+        let digest = SHA256.hash(data: photo.bytes).hexadecimal
         try await sql.query(
             """
             INSERT INTO photos (id, student_id, position, content_type, sha256, width, height, data, created_at)

@@ -97,15 +97,16 @@ public final class AgentRuntime: Sendable {
         }
         let desk = AttendanceDesk(ledger: ledger, link: link, feedback: feedback, deviceId: configuration.deviceId,
                                   detectedInterval: configuration.detectedInterval)
-        await desk.useRoster(try await store.students())
+        let enrolled = try await store.students()
+        await desk.useRoster(enrolled)
         await linkBox.set(desk)
         let streamer = LiveStreamer(settings: configuration.stream) { await link.send($0) }
-        await streamer.useRoster(try await store.students())
+        await streamer.useRoster(enrolled)
         await streamerBox.set(streamer)
         let linkTask = Task { await link.run() }
 
         // Nothing can be recognised before the first roster; wait for it a while when there is none yet.
-        if try await store.students().isEmpty {
+        if enrolled.isEmpty {
             let deadline = ContinuousClock.now + .seconds(30)
             while await !rosterState.started, ContinuousClock.now < deadline, !Task.isCancelled { try? await Task.sleep(for: .milliseconds(100)) }
             await rosterState.settled()

@@ -22,7 +22,7 @@ public actor AttendanceDesk {
     }
 
     public func useRoster(_ students: [RosterStudent]) {
-        roster = Dictionary(students.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        roster = students.byId
     }
 
     /// Handles the decisions of one frame together, so several people at once

@@ -90,7 +90,7 @@ public struct RosterSync: Sendable {
         } catch {
             return (student, url, "", .failed("\(error)"))
         }
-        let digest = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        let digest = SHA256.hash(data: bytes).hexadecimal
         do {
             let image = try RGBImage(decoding: bytes, maxPixels: maxPixels)
             let faces = try await engine.faces(in: image)

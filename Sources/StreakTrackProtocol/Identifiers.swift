@@ -12,7 +12,7 @@ public enum ObjectID {
         var bytes = withUnsafeBytes(of: seconds.bigEndian) { Array($0) }
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<8 { bytes.append(UInt8.random(in: 0...255, using: &generator)) }
-        return bytes.map { String(format: "%02x", $0) }.joined()
+        return bytes.hexadecimal
     }
 }
 

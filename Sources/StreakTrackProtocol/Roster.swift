@@ -62,3 +62,8 @@ public struct Roster: Sendable, Equatable {
         }
     }
 }
+
+extension Sequence<RosterStudent> {
+    /// Students by id; of two entries with one id, the first counts.
+    public var byId: [String: RosterStudent] { Dictionary(map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }) }
+}

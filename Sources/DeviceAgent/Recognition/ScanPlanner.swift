@@ -24,10 +24,9 @@ public struct ScanPlanner: Sendable {
         public var margin = 0.4
         /// Room around movement, in pixels: a face is larger than the cells that changed at its edges.
         public var motionMargin = 48
-        /// A followed face is shrunk to about this width before it is looked for again (HOG's window is 80 pixels).
+        /// A followed face wider than this is shrunk to this width before it is looked for again,
+        /// without upsampling; a narrower one is looked for with upsampling (HOG's window is 80 pixels).
         public var followedFaceWidth = 100
-        /// Followed faces narrower than this are looked for with upsampling.
-        public var smallFace = 100
         public init() {}
     }
 
@@ -61,9 +60,8 @@ public struct ScanPlanner: Sendable {
         let bounds = FaceBox(top: 0, right: image.width, bottom: image.height, left: 0)
         let areas = faces.map { $0.grown(dx: Int(Double($0.width) * settings.margin), dy: Int(Double($0.height) * settings.margin), within: bounds) }
         var regions = zip(faces, areas).map { face, area in
-            let small = face.width < settings.smallFace
-            return Region(area: area, upsample: small ? max(upsample, 1) : 0,
-                          scale: min(1, Double(settings.followedFaceWidth) / Double(max(face.width, 1))))
+            guard face.width >= settings.followedFaceWidth else { return Region(area: area, upsample: max(upsample, 1), scale: 1) }
+            return Region(area: area, upsample: 0, scale: Double(settings.followedFaceWidth) / Double(face.width))
         }
         let moving = map.changedCells(since: previous, threshold: settings.motionThreshold).filter { cell in
             !areas.contains { $0.contains(cell) }
@@ -86,30 +84,5 @@ public struct ScanPlanner: Sendable {
         sinceWholeFrame = 0
         wasMoving = false
         return .wholeFrame(upsample: upsample)
-    }
-}
-
-extension FaceBox {
-    func contains(_ other: FaceBox) -> Bool {
-        other.left >= left && other.right <= right && other.top >= top && other.bottom <= bottom
-    }
-
-    func union(_ other: FaceBox) -> FaceBox {
-        FaceBox(top: min(top, other.top), right: max(right, other.right), bottom: max(bottom, other.bottom), left: min(left, other.left))
-    }
-
-    func grown(dx: Int, dy: Int, within bounds: FaceBox) -> FaceBox {
-        FaceBox(top: max(bounds.top, top - dy), right: min(bounds.right, right + dx), bottom: min(bounds.bottom, bottom + dy),
-                left: max(bounds.left, left - dx))
-    }
-
-    func scaled(by factor: Double) -> FaceBox {
-        guard factor != 1 else { return self }
-        func scale(_ value: Int) -> Int { Int((Double(value) * factor).rounded()) }
-        return FaceBox(top: scale(top), right: scale(right), bottom: scale(bottom), left: scale(left))
-    }
-
-    func offsetBy(x: Int, y: Int) -> FaceBox {
-        FaceBox(top: top + y, right: right + x, bottom: bottom + y, left: left + x)
     }
 }

@@ -48,7 +48,7 @@ public actor LiveStreamer {
 
     /// The roster's names, for labelling the faces on the stream.
     public func useRoster(_ students: [RosterStudent]) {
-        names = Dictionary(students.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+        names = students.byId.mapValues(\.name)
     }
 
     /// Offers a frame (its JPEG bytes and, when recognition decoded it, its
@@ -92,8 +92,7 @@ public actor LiveStreamer {
     /// The camera's own JPEG when it already fits the level and nothing is drawn
     /// on it (no work at all); otherwise decoded, drawn on, shrunk and re-encoded.
     static func encode(_ frame: CameraFrame, image: RGBImage?, faces: [Recognizer.FaceInView], names: [String: String],
-                       level: StreamQuality.Level,
-                       best: Bool) -> [UInt8]? {
+                       level: StreamQuality.Level, best: Bool) -> [UInt8]? {
         if faces.isEmpty, best, let size = try? RGBImage.probe(frame.encoded), size.format == .jpeg,
            size.width <= level.maxWidth {
             return frame.encoded

@@ -31,47 +31,18 @@ struct BenchRun {
         }.joined(separator: ", ")
     }
 
-    /// The original device: HOG with one upsample on the whole frame, a descriptor for every face, every frame.
-    static func original(_ scene: BenchScene, engine: FaceEngine, index: FaceIndex<String>, tolerance: Double) async throws -> BenchRun {
+    /// Every frame of the clip through `pipeline`, as fast as it goes.
+    static func play(_ scene: BenchScene, through pipeline: BenchPipeline) async throws -> BenchRun {
         var run = BenchRun()
         let cost = try await measure {
             for (number, jpeg) in scene.frames.enumerated() {
                 let before = processCPUSeconds()
                 defer { run.phaseCPU[BenchScene.phase(of: number), default: []].append((processCPUSeconds() - before) * 1000) }
-                let names = try await originalFrame(jpeg, engine: engine, index: index, tolerance: tolerance)
+                let result = try await pipeline.step(jpeg)
                 run.frames += 1
-                run.wholeFrames += 1
-                run.descriptors += names.count
-                for case let name? in names { run.recognised[name, default: 0] += 1 }
-            }
-        }
-        (run.cpuSeconds, run.wallSeconds) = cost
-        return run
-    }
-
-    /// Names (nil: nobody within tolerance) of every face in one frame, the original way.
-    static func originalFrame(_ jpeg: [UInt8], engine: FaceEngine, index: FaceIndex<String>, tolerance: Double) async throws -> [String?] {
-        let image = try RGBImage(decoding: jpeg)
-        let faces = try await engine.withWorker { try $0.faces(in: image, using: .hog(upsample: 1)) }
-        return faces.map { face in index.nearest(to: face.descriptor).flatMap { $0.distance <= tolerance ? $0.label : nil } }
-    }
-
-    static func streakTrack(_ scene: BenchScene, engine: FaceEngine, index: FaceIndex<String>, tolerance: Double,
-                            scanning: ScanPlanner.Settings?) async throws -> BenchRun {
-        let recognizer = Recognizer(engine: engine, tolerance: tolerance, scanning: scanning)
-        await recognizer.enroll(index)
-        var run = BenchRun()
-        let cost = try await measure {
-            for (number, jpeg) in scene.frames.enumerated() {
-                let before = processCPUSeconds()
-                defer { run.phaseCPU[BenchScene.phase(of: number), default: []].append((processCPUSeconds() - before) * 1000) }
-                let report = try await recognizer.process(try RGBImage(decoding: jpeg))
-                run.frames += 1
-                run.descriptors += report.described
-                if report.wholeFrame { run.wholeFrames += 1 }
-                for decision in report.decisions {
-                    if case .student(let name) = decision.who { run.recognised[name, default: 0] += 1 }
-                }
+                run.descriptors += result.described
+                if result.wholeFrame { run.wholeFrames += 1 }
+                for name in result.names { run.recognised[name, default: 0] += 1 }
             }
         }
         (run.cpuSeconds, run.wallSeconds) = cost
@@ -88,11 +59,8 @@ struct BenchRun {
 
     /// Plays the clip as a camera would (a frame every 100 ms; whatever arrived
     /// while the loop was busy is skipped) and returns, per student, the
-    /// milliseconds from the first frame with a face to the decision.
-    static func timeToDecision(_ scene: BenchScene, engine: FaceEngine, index: FaceIndex<String>, tolerance: Double,
-                               scanning: ScanPlanner.Settings?, original: Bool, trace: Bool = false) async throws -> [String: Double] {
-        let recognizer = Recognizer(engine: engine, tolerance: tolerance, scanning: scanning)
-        await recognizer.enroll(index)
+    /// milliseconds from the first frame with a face to the first frame that named them.
+    static func timeToDecision(_ scene: BenchScene, through pipeline: BenchPipeline, trace: Bool = false) async throws -> [String: Double] {
         let interval = 1 / BenchScene.framesPerSecond
         let start = Date()
         let appeared = start.addingTimeInterval(Double(scene.firstFaceFrame ?? 0) * interval)
@@ -106,20 +74,49 @@ struct BenchRun {
                 continue
             }
             last = due
-            let names: [String]
-            if original {
-                names = try await originalFrame(scene.frames[due], engine: engine, index: index, tolerance: tolerance).compactMap { $0 }
-            } else {
-                let report = try await recognizer.process(try RGBImage(decoding: scene.frames[due]))
-                names = report.decisions.compactMap { if case .student(let name) = $0.who { name } else { nil } }
-                if trace {
-                    let faces = report.tracks.map { "\($0.box)=\($0.who.map { "\($0)" } ?? "?")" }.joined(separator: " ")
-                    print("    frame \(due) \(report.wholeFrame ? "whole" : "parts") described \(report.described): \(faces)")
-                }
-            }
-            for name in names where decided[name] == nil { decided[name] = Date().timeIntervalSince(appeared) * 1000 }
+            let result = try await pipeline.step(scene.frames[due])
+            if trace, let seen = result.seen { print("    frame \(due) \(seen)") }
+            for name in result.names where decided[name] == nil { decided[name] = Date().timeIntervalSince(appeared) * 1000 }
         }
         return decided
+    }
+}
+
+/// A way of turning camera frames into names: the original device's, or StreakTrack's recognizer.
+struct BenchPipeline {
+    struct FrameResult {
+        /// Students named in this frame (the original: every matching face; StreakTrack: its decisions).
+        var names: [String]
+        var described: Int
+        var wholeFrame: Bool
+        /// What the loop saw, for `--trace`.
+        var seen: String?
+    }
+
+    let step: ([UInt8]) async throws -> FrameResult
+
+    /// The original device: HOG with one upsample on the whole frame, a descriptor for every face, every frame.
+    static func original(engine: FaceEngine, index: FaceIndex<String>, tolerance: Double) -> BenchPipeline {
+        BenchPipeline { jpeg in
+            let image = try RGBImage(decoding: jpeg)
+            let faces = try await engine.withWorker { try $0.faces(in: image, using: .hog(upsample: 1)) }
+            let names = faces.compactMap { face in index.nearest(to: face.descriptor).flatMap { $0.distance <= tolerance ? $0.label : nil } }
+            return FrameResult(names: names, described: faces.count, wholeFrame: true)
+        }
+    }
+
+    /// StreakTrack's recognizer, new for each pipeline; `scanning` nil searches every whole frame.
+    static func streakTrack(engine: FaceEngine, index: FaceIndex<String>, tolerance: Double,
+                            scanning: ScanPlanner.Settings?) async -> BenchPipeline {
+        let recognizer = Recognizer(engine: engine, tolerance: tolerance, scanning: scanning)
+        await recognizer.enroll(index)
+        return BenchPipeline { jpeg in
+            let report = try await recognizer.process(try RGBImage(decoding: jpeg))
+            let names = report.decisions.compactMap { if case .student(let name) = $0.who { name } else { nil } }
+            let faces = report.tracks.map { "\($0.box)=\($0.who.map { "\($0)" } ?? "?")" }.joined(separator: " ")
+            return FrameResult(names: names, described: report.described, wholeFrame: report.wholeFrame,
+                               seen: "\(report.wholeFrame ? "whole" : "parts") described \(report.described): \(faces)")
+        }
     }
 }
 

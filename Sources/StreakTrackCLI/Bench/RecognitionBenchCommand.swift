@@ -60,9 +60,11 @@ struct RecognitionBenchCommand: AsyncParsableCommand {
         print(String(repeating: "-", count: header.count + 10))
         var ratios: [String] = [], phases: [String] = []
         for scene in scenes {
-            let original = try await BenchRun.original(scene, engine: engine, index: enrolled, tolerance: tolerance)
-            let ours = try await BenchRun.streakTrack(scene, engine: engine, index: enrolled, tolerance: tolerance, scanning: ScanPlanner.Settings())
-            let tracking = try await BenchRun.streakTrack(scene, engine: engine, index: enrolled, tolerance: tolerance, scanning: nil)
+            let original = try await BenchRun.play(scene, through: .original(engine: engine, index: enrolled, tolerance: tolerance))
+            let ours = try await BenchRun.play(scene, through: await .streakTrack(engine: engine, index: enrolled, tolerance: tolerance,
+                                                                                  scanning: ScanPlanner.Settings()))
+            let tracking = try await BenchRun.play(scene, through: await .streakTrack(engine: engine, index: enrolled, tolerance: tolerance,
+                                                                                      scanning: nil))
             for (label, run) in [("original (HOG u1, describe all)", original), ("StreakTrack, whole frames", tracking),
                                  ("StreakTrack (default)", ours)] {
                 print(run.line(scene: scene.name, pipeline: label))
@@ -75,9 +77,11 @@ struct RecognitionBenchCommand: AsyncParsableCommand {
         print(phases.joined(separator: "\n"))
         print("\ntime from a face's first frame to its decision, playing in real time at 10 fps:")
         for scene in scenes where scene.firstFaceFrame != nil {
-            for (label, scanning) in [("original (first matching frame)", ScanPlanner.Settings?.none), ("StreakTrack (default)", ScanPlanner.Settings())] {
-                let times = try await BenchRun.timeToDecision(scene, engine: engine, index: enrolled, tolerance: tolerance,
-                                                              scanning: scanning, original: scanning == nil, trace: trace && scanning != nil)
+            let pipelines = [("original (first matching frame)", BenchPipeline.original(engine: engine, index: enrolled, tolerance: tolerance)),
+                             ("StreakTrack (default)", await .streakTrack(engine: engine, index: enrolled, tolerance: tolerance,
+                                                                          scanning: ScanPlanner.Settings()))]
+            for (label, pipeline) in pipelines {
+                let times = try await BenchRun.timeToDecision(scene, through: pipeline, trace: trace)
                 let text = times.sorted { $0.key < $1.key }.map { "\($0.key) \(Int($0.value)) ms" }.joined(separator: ", ")
                 print("  \(scene.name)  \(label.padding(toLength: 34, withPad: " ", startingAt: 0)) \(text.isEmpty ? "nobody" : text)")
             }

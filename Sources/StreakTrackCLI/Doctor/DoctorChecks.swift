@@ -35,7 +35,7 @@ struct DoctorChecks {
             }
             var hash = SHA256()
             while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty { hash.update(data: chunk) }
-            let actual = hash.finalize().map { String(format: "%02x", $0) }.joined()
+            let actual = hash.finalize().hexadecimal
             if actual == expected { pass("models", "\(name): checksum matches") } else {
                 fail("models", "\(path) is damaged (SHA-256 \(actual.prefix(12))…, expected \(expected.prefix(12))…): delete it and run scripts/setup")
             }
