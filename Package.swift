@@ -160,7 +160,7 @@ let package = Package(
         .testTarget(
             name: "StreakTrackServerTests",
             dependencies: [
-                "StreakTrackServer", "BackendStore", "StreakTrackProtocol", "TestSupport",
+                "StreakTrackServer", "BackendStore", "StreakTrackProtocol", "FaceEngine", "TestSupport",
             ]
         ),
         .testTarget(name: "FaceEngineTests", dependencies: ["FaceEngine", "TestSupport"]),

@@ -9,6 +9,7 @@ struct OrganizationsCommand: AsyncParsableCommand {
                                                     subcommands: [Add.self, List.self])
 
     struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add an organization and print its id.")
         @Argument(help: "The organization's name.") var name: String
         @Option(help: "Its 24-hex-digit id, to match devices already configured for the original backend.") var id: String?
         @OptionGroup var store: StoreOptions
@@ -20,6 +21,7 @@ struct OrganizationsCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List organizations: id and name.")
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
@@ -56,6 +58,7 @@ struct StudentsCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List an organization's students: id, name, enrollment number, photos.")
         @Option(help: "Organization id (not needed when there is only one).") var organization: String?
         @OptionGroup var store: StoreOptions
 
@@ -68,6 +71,7 @@ struct StudentsCommand: AsyncParsableCommand {
     }
 
     struct Remove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove a student and their photos; connected devices get the roster without them.")
         @Argument(help: "The student's id.") var id: String
         @OptionGroup var store: StoreOptions
 
@@ -101,6 +105,7 @@ struct DevicesCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List devices: id, name, online, last seen, how they are admitted.")
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
@@ -116,6 +121,7 @@ struct DevicesCommand: AsyncParsableCommand {
     }
 
     struct Remove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove a device (it can no longer connect once authentication is on).")
         @Argument var id: String
         @OptionGroup var store: StoreOptions
 
@@ -144,6 +150,7 @@ struct AttendanceCommand: AsyncParsableCommand {
                                                     subcommands: [List.self, Export.self])
 
     struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List who was present on a day.")
         @Option(help: "The day, YYYY-MM-DD (default: today).") var date: String?
         @Option var organization: String?
         @OptionGroup var store: StoreOptions

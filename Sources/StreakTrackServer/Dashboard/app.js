@@ -370,6 +370,7 @@
 
   function updateDeviceCard(card, d) {
     card.name.textContent = d.name || d.id;
+    card.idLine.hidden = !d.name || d.name === d.id; // the id is the heading already
     card.badge.textContent = d.online ? 'Online' : 'Offline';
     card.badge.className = `badge ${d.online ? 'badge-online' : 'badge-offline'}`;
     card.seen.textContent = `Last seen ${relativeTime(d.lastSeen)}`;
