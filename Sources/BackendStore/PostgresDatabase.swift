@@ -2,6 +2,7 @@ import SQLStorage
 import Foundation
 import Logging
 import NIOCore
+import NIOSSL
 import PostgresNIO
 
 /// PostgreSQL through postgres-nio's connection pool.
@@ -15,33 +16,30 @@ public final class PostgresDatabase: SQLDatabase {
     /// `schema`, every table lives in that schema (created when missing), which
     /// lets tests share one server without meeting each other's rows.
     public static func connect(url: String, schema: String? = nil, logger: Logger) async throws -> PostgresDatabase {
-        let database = try PostgresDatabase(url: url, schema: schema, logger: logger)
+        let target = try PostgresTarget(url: url)
+        // The pool retries a refused or rejected connection for ever, which would
+        // leave a server with a wrong URL, a stopped PostgreSQL or a missing
+        // database waiting in silence: one direct connection first fails at once
+        // (or after the connect time-out) with the reason.
+        do {
+            let probe = try await PostgresConnection.connect(configuration: try target.connectionConfiguration, id: 0, logger: logger)
+            try await probe.close()
+        } catch {
+            throw SQLError("cannot reach PostgreSQL: \(Self.describe(error))")
+        }
+        let database = PostgresDatabase(target: target, schema: schema, logger: logger)
         do {
             if let schema { try await database.query("CREATE SCHEMA IF NOT EXISTS \(Self.quoted(schema))") }
             try await database.query("SELECT 1")
         } catch {
             await database.close()
-            throw SQLError("cannot reach PostgreSQL at \(Self.redacted(url)): \(Self.describe(error))")
+            throw SQLError("cannot use PostgreSQL: \(Self.describe(error))")
         }
         return database
     }
 
-    private init(url: String, schema: String?, logger: Logger) throws {
-        guard let parts = URLComponents(string: url), ["postgres", "postgresql"].contains(parts.scheme ?? ""),
-              let host = parts.host, let user = parts.user
-        else {
-            throw SQLError("not a PostgreSQL URL (postgres://user:password@host:port/database): \(Self.redacted(url))")
-        }
-        let database = parts.path.hasPrefix("/") ? String(parts.path.dropFirst()) : parts.path
-        let sslMode = parts.queryItems?.first { $0.name == "sslmode" }?.value ?? "prefer"
-        let tls: PostgresClient.Configuration.TLS = switch sslMode {
-        case "disable": .disable
-        case "require", "verify-full": .require(.makeClientConfiguration())
-        default: .prefer(.makeClientConfiguration())
-        }
-        var configuration = PostgresClient.Configuration(
-            host: host, port: parts.port ?? 5432, username: user.removingPercentEncoding ?? user,
-            password: parts.password?.removingPercentEncoding, database: database.isEmpty ? nil : database, tls: tls)
+    private init(target: PostgresTarget, schema: String?, logger: Logger) {
+        var configuration = target.clientConfiguration
         if let schema { configuration.options.additionalStartupParameters = [("search_path", schema)] }
         configuration.options.maximumConnections = 10
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
@@ -138,9 +136,55 @@ public final class PostgresDatabase: SQLDatabase {
     }
 
     static func describe(_ error: any Error) -> String {
-        if let psql = error as? PSQLError {
-            return psql.serverInfo?[.message] ?? "\(psql.code)"
+        guard let psql = error as? PSQLError else { return "\(error)" }
+        if let message = psql.serverInfo?[.message] { return message }
+        if let underlying = psql.underlying { return "\(underlying)" }
+        return "\(psql.code)"
+    }
+}
+
+/// Where a `postgres://user:password@host:port/database?sslmode=…` URL points,
+/// as the pool and a single connection each want it.
+private struct PostgresTarget {
+    let host: String
+    let port: Int
+    let user: String
+    let password: String?
+    let database: String?
+    let sslMode: String
+
+    init(url: String) throws {
+        guard let parts = URLComponents(string: url), ["postgres", "postgresql"].contains(parts.scheme ?? ""),
+              let host = parts.host, let user = parts.user
+        else {
+            throw SQLError("not a PostgreSQL URL (postgres://user:password@host:port/database): \(PostgresDatabase.redacted(url))")
         }
-        return "\(error)"
+        let database = parts.path.hasPrefix("/") ? String(parts.path.dropFirst()) : parts.path
+        self.host = host
+        port = parts.port ?? 5432
+        self.user = user.removingPercentEncoding ?? user
+        password = parts.password?.removingPercentEncoding
+        self.database = database.isEmpty ? nil : database
+        sslMode = parts.queryItems?.first { $0.name == "sslmode" }?.value ?? "prefer"
+    }
+
+    var clientConfiguration: PostgresClient.Configuration {
+        let tls: PostgresClient.Configuration.TLS = switch sslMode {
+        case "disable": .disable
+        case "require", "verify-full": .require(.makeClientConfiguration())
+        default: .prefer(.makeClientConfiguration())
+        }
+        return PostgresClient.Configuration(host: host, port: port, username: user, password: password, database: database, tls: tls)
+    }
+
+    var connectionConfiguration: PostgresConnection.Configuration {
+        get throws {
+            let tls: PostgresConnection.Configuration.TLS = switch sslMode {
+            case "disable": .disable
+            case "require", "verify-full": .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            default: .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            }
+            return PostgresConnection.Configuration(host: host, port: port, username: user, password: password, database: database, tls: tls)
+        }
     }
 }

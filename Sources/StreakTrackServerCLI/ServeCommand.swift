@@ -39,7 +39,7 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             server = try await StreakTrackServer.open(configuration, logger: logger)
         } catch {
-            throw ValidationError("cannot open the store (\(store.location.description)): \(error)")
+            throw StoreUnavailable(location: store.location, reason: error)
         }
         let stores = server.stores
         let token = try await adminTokenToShow(stores)

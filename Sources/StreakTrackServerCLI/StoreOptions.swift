@@ -25,9 +25,18 @@ struct StoreOptions: ParsableArguments {
         do {
             return try await BackendStores.open(location, logger: logger)
         } catch {
-            throw ValidationError("cannot open the store (\(location.description)): \(error)")
+            throw StoreUnavailable(location: location, reason: error)
         }
     }
+}
+
+/// The store could not be opened: a plain message and exit status 1 (a usage
+/// text would only hide the reason).
+struct StoreUnavailable: Error, CustomStringConvertible {
+    let location: BackendStores.Location
+    let reason: any Error
+
+    var description: String { "cannot open the store (\(location.description)): \(reason)" }
 }
 
 /// Runs `body` with the store open, closing it afterwards and turning store

@@ -139,4 +139,27 @@ struct StoreTests {
         #expect(try await second.roster.organizations() == [school])
         await second.database.close()
     }
+
+    /// A wrong PostgreSQL URL fails when the store opens, saying why, instead of
+    /// leaving the server waiting on a pool that retries for ever.
+    @Test func anUnreachablePostgreSQLIsAClearErrorAtOnce() async throws {
+        let url = try #require(ProcessInfo.processInfo.environment["STREAKTRACK_TEST_POSTGRES_URL"], "run through scripts/test")
+        var missingDatabase = try #require(URLComponents(string: url))
+        missingDatabase.path = "/no_such_database"
+        var stoppedServer = missingDatabase
+        stoppedServer.port = try freePort()
+        for (location, reason) in [(missingDatabase.string!, #"database "no_such_database" does not exist"#),
+                                   (stoppedServer.string!, "refused")] {
+            let started = ContinuousClock.now
+            do {
+                _ = try await BackendStores.open(.postgres(url: location, schema: nil))
+                Issue.record("\(location) opened")
+            } catch {
+                let message = "\(error)"
+                #expect(message.contains("cannot reach PostgreSQL") && message.contains(reason), "\(message)")
+                #expect(!message.contains(":streaktrack@"), "the password is not printed: \(message)")
+            }
+            #expect(ContinuousClock.now - started < .seconds(60), "it gave up instead of retrying for ever")
+        }
+    }
 }
