@@ -30,6 +30,9 @@ public final class FaceEngine: Sendable {
         self.maxWorkers = max(1, workers)
     }
 
+    /// Workers made so far (each holds its own copy of the networks); never more than `maxWorkers`.
+    public var workerCount: Int { pool.withLock { $0.created } }
+
     /// Loads the models found by `FaceModelFiles.locate(option:)`.
     public convenience init(modelDirectory: String? = nil, loadCNNDetector: Bool = false,
                             workers: Int = ProcessInfo.processInfo.activeProcessorCount) throws(FaceEngineError) {
