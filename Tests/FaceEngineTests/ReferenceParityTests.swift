@@ -40,6 +40,34 @@ struct ReferenceIdentifyTests {
 
         struct Summary: Decodable {
             let gallery: [String: String]
+            let extras: Extras
+        }
+
+        /// Every face of the group photos against the gallery, and photos without faces.
+        struct Extras: Decodable {
+            struct Group: Decodable {
+                struct GroupFace: Decodable {
+                    let box: [Int]
+                    let best: String
+                    let distance: Double
+                    let match: String?
+
+                    enum CodingKeys: String, CodingKey {
+                        case box, best, distance
+                        case match = "match@0.5"
+                    }
+                }
+
+                let n_faces: Int
+                let faces: [GroupFace]
+            }
+
+            struct NonFace: Decodable {
+                let n_faces: Int
+            }
+
+            let groups: [String: Group]
+            let nonfaces: [String: NonFace]
         }
 
         let summary: Summary
@@ -83,5 +111,24 @@ struct ReferenceIdentifyTests {
         // The reference summary: 25 of 26 genuine probes accepted at 0.5, all 26 at 0.6, no stranger.
         #expect(accepted[0.5] == 25)
         #expect(accepted[0.6] == 26)
+    }
+
+    @Test func everyFaceOfTheGroupPhotosGetsTheReferenceDecision() async throws {
+        let gallery = try await Self.gallery()
+        for (photo, group) in Self.reference.summary.extras.groups.sorted(by: { $0.key < $1.key }) {
+            let faces = try await Fixtures.engine.faces(in: Fixtures.image(photo))
+            try #require(faces.count == group.n_faces, "\(photo)")
+            for reference in group.faces {
+                let face = try #require(faces.first { [$0.box.top, $0.box.right, $0.box.bottom, $0.box.left] == reference.box },
+                                        "\(photo): no face at \(reference.box)")
+                let nearest = try #require(gallery.nearest(to: face.descriptor))
+                #expect(nearest.label == reference.best && abs(nearest.distance - reference.distance) < 1e-4,
+                        "\(photo) \(reference.box): \(nearest.label) at \(nearest.distance), reference \(reference.best) at \(reference.distance)")
+                #expect(gallery.identify(face.descriptor, tolerance: 0.5)?.label == reference.match, "\(photo) \(reference.box)")
+            }
+        }
+        for (photo, reference) in Self.reference.summary.extras.nonfaces {
+            #expect(try await Fixtures.engine.faces(in: Fixtures.image(photo)).count == reference.n_faces, "\(photo)")
+        }
     }
 }
