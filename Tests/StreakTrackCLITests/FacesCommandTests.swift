@@ -63,6 +63,34 @@ struct FacesCommandTests {
         #expect(strict.lines == ["\(Fixtures.face("barack_obama/2.jpg")),unknown_person"])
     }
 
+    /// face_recognition's command line shrinks a photo over 1600 px with Pillow's
+    /// thumbnail before identifying; so do we (the distances show which pixels were used).
+    @Test func identifyShrinksLargePhotosAsFaceRecognitionDoes() async throws {
+        let known = try knownPeople(["obama": ["barack_obama/1.jpg"], "biden": ["joe_biden/1.jpg"]])
+        let path = try Fixtures.scratchDirectory() + "/large.jpg"
+        let large = try Fixtures.image("_groups/obama_biden_blue_room.jpg").resized(width: 3311, height: 2207)
+        try Data(large.jpegData(quality: 95)).write(to: URL(fileURLWithPath: path))
+        let decoded = try RGBImage(contentsOfFile: path)
+        var gallery = FaceIndex<String>()
+        for (name, photo) in [("obama", "barack_obama/1.jpg"), ("biden", "joe_biden/1.jpg")] {
+            gallery.add(try #require(try await Fixtures.engine.faces(in: Fixtures.image(photo)).first).descriptor, label: name)
+        }
+        func distances(_ faces: [Face]) -> [String] {
+            faces.compactMap { gallery.nearest(to: $0.descriptor) }.map { "\($0.label) \(($0.distance * 1e6).rounded())" }
+        }
+        let shrunk = distances(try await Fixtures.engine.faces(in: decoded.pillowThumbnail(fittingIn: 1600)))
+        let unshrunk = distances(try await Fixtures.engine.faces(in: decoded))
+        try #require(shrunk.count == 2 && shrunk != unshrunk)
+
+        let result = try await streaktrack("faces", "identify", "--show-distance", "true", known, path)
+        #expect(result.status == 0, "\(result.stderr)")
+        let printed = result.lines.map { line in
+            let fields = line.split(separator: ",")
+            return "\(fields[1]) \(((Double(fields[2]) ?? 0) * 1e6).rounded())"
+        }
+        #expect(printed == shrunk, "the distances of the shrunk photo (\(shrunk)), not of the large one (\(unshrunk))")
+    }
+
     @Test func identifyWarnsAboutKnownPhotosWithoutOneFace() async throws {
         let known = try knownPeople(["cat": ["_nonfaces/cat.jpg"], "crowd": ["_groups/voc_2008_001322.jpg"]])
         let result = try await streaktrack("faces", "identify", known, Fixtures.face("barack_obama/1.jpg"))

@@ -48,6 +48,17 @@ int stfe_jpeg_encode(stfe_pixels pixels, int quality, uint8_t **out, size_t *out
                      stfe_error *error);
 void stfe_buffer_free(uint8_t *buffer);
 
+/// Pillow's `Image.resize((width, height), LANCZOS, box)` on RGB pixels, to the
+/// byte; `box` is left, top, right, bottom (floats, as Pillow passes them);
+/// `out` holds width * height * 3 bytes.
+int stfe_pil_resize_lanczos(stfe_pixels pixels, const float box[4], int32_t width, int32_t height,
+                            uint8_t *out, stfe_error *error);
+
+/// Pillow's `Image.reduce((xscale, yscale), box)` on RGB pixels (block means);
+/// `box` is left, top, width, height inside the image; `out` holds
+/// ceil(width / xscale) * ceil(height / yscale) * 3 bytes.
+void stfe_pil_reduce(stfe_pixels pixels, int32_t xscale, int32_t yscale, const int32_t box[4], uint8_t *out);
+
 // ---- Models and workers ------------------------------------------------------
 
 typedef struct stfe_models stfe_models;

@@ -41,7 +41,10 @@ struct IdentifyCommand: AsyncParsableCommand {
         unreadable.forEach { reportFailure("\($0): no such file or folder") }
         let tolerance = tolerance, showDistance = showDistance
         await ImageInputs.process(files, width: engine.maxWorkers, work: { path in
-            try await engine.faces(in: RGBImage(contentsOfFile: path), using: detector)
+            // As face_recognition's test_image: photos over 1600 px are shrunk first (known ones are not).
+            let image = try RGBImage(contentsOfFile: path)
+            return try await engine.faces(in: max(image.width, image.height) > 1600 ? image.pillowThumbnail(fittingIn: 1600) : image,
+                                          using: detector)
         }, emit: { path, result in
             switch result {
             case .success(let faces):
