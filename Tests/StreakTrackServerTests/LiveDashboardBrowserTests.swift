@@ -55,6 +55,19 @@ struct LiveDashboardBrowserTests {
         #expect(try await server.stores.roster.students(organizationId: school.organizationId)
             .first { $0.name == "Barack Obama" }?.photoIds.count == 1)
 
+        // The CSV export, downloaded as a person downloads it.
+        let downloads = try Fixtures.scratchDirectory()
+        try await browser.allowDownloads(into: downloads)
+        let today = String(now.prefix(10))
+        try await browser.evaluate("document.getElementById('export-from').value = '\(today)'")
+        try await browser.evaluate("document.getElementById('export-to').value = '\(today)'")
+        try await browser.evaluate("document.querySelector('#export-form button[type=submit]').click()")
+        let csvPath = downloads + "/attendance-\(today)-to-\(today).csv"
+        try await waitUntil(timeout: .seconds(10)) { FileManager.default.fileExists(atPath: csvPath) }
+        let csv = try String(contentsOfFile: csvPath, encoding: .utf8)
+        #expect(csv.hasPrefix("date,time,student_id,name,enrollment_no,device_id,status,method\r\n"))
+        #expect(csv.contains(",\(school.studentId),Asha Verma,0801CS211,door-1,present,"), "\(csv)")
+
         let screenshot = try Fixtures.scratchDirectory() + "/dashboard.png"
         try await browser.screenshot(to: screenshot)
         let picture = try RGBImage(contentsOfFile: screenshot)

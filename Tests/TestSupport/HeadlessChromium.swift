@@ -10,6 +10,7 @@ public final class HeadlessChromium: @unchecked Sendable {
     }
 
     private let process: Process
+    private let browser: DevToolsConnection
     private let page: DevToolsConnection
 
     /// Starts Chromium on `url` in a window of `width` x `height` CSS pixels.
@@ -37,7 +38,7 @@ public final class HeadlessChromium: @unchecked Sendable {
                 return page != nil
             }
             let pageSocket = try await TestSocket.connect("ws://127.0.0.1:\(browser.port)/devtools/page/\(page!)")
-            return HeadlessChromium(process: process, page: DevToolsConnection(pageSocket, port: browser.port))
+            return HeadlessChromium(process: process, browser: browser, page: DevToolsConnection(pageSocket, port: browser.port))
         } catch {
             process.terminate()
             process.waitUntilExit()
@@ -58,9 +59,15 @@ public final class HeadlessChromium: @unchecked Sendable {
         return (try await TestSocket.connect("ws://127.0.0.1:\(port)\(lines[1])"), port)
     }
 
-    private init(process: Process, page: DevToolsConnection) {
+    private init(process: Process, browser: DevToolsConnection, page: DevToolsConnection) {
         self.process = process
+        self.browser = browser
         self.page = page
+    }
+
+    /// Files the page downloads are saved in `directory` under the names the page gives them.
+    public func allowDownloads(into directory: String) async throws {
+        try await browser.call("Browser.setDownloadBehavior", ["behavior": "allow", "downloadPath": directory])
     }
 
     /// Calls a DevTools method on the page and returns its `result`.
@@ -134,6 +141,7 @@ private final class DevToolsConnection: Sendable {
         self.init(endpoint.0, port: endpoint.port)
     }
 
+    @discardableResult
     func call(_ method: String, _ parameters: [String: Any] = [:]) async throws -> [String: Any] {
         let id = requestIds.withLock { $0 += 1; return $0 }
         let request = try JSONSerialization.data(withJSONObject: ["id": id, "method": method, "params": parameters])
