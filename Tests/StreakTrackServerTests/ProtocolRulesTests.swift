@@ -115,6 +115,23 @@ struct ProtocolRulesTests {
         await second.close()
     }
 
+    /// PROTOCOL.md: "on a database failure `{"error":"Error fetching data"}`" instead of the roster.
+    @Test func aDatabaseFailureGetsTheOriginalErrorInsteadOfTheRoster() async throws {
+        let server = try await RunningServer.start(.sqlite)
+        defer { Task { await server.stop() } }
+        let school = try await SampleSchool.create(in: server.stores)
+        try await server.stores.database.query("ALTER TABLE photos RENAME TO photos_gone")
+        let device = try await server.device("door-1", organization: school.organizationId)
+        #expect(try await device.next() == #"{"error":"Error fetching data"}"#)
+        try await server.stores.database.query("ALTER TABLE photos_gone RENAME TO photos")
+        try await device.send(school.attendance())
+        try await waitUntil {
+            try await server.stores.attendance.records(organizationId: school.organizationId, day: "2026-11-24").count == 1
+        }
+        #expect(try await server.http.get("/metrics").text.contains("streaktrack_store_errors_total 1"))
+        await device.close()
+    }
+
     @Test func malformedAndHostileMessagesLeaveTheConnectionOpen() async throws {
         let server = try await RunningServer.start(.sqlite)
         defer { Task { await server.stop() } }
