@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import NIOSSL
 import PostgresNIO
+import Synchronization
 
 /// PostgreSQL through postgres-nio's connection pool.
 public final class PostgresDatabase: SQLDatabase {
@@ -11,23 +12,32 @@ public final class PostgresDatabase: SQLDatabase {
     private let client: PostgresClient
     private let runner: Task<Void, Never>
     private let logger: Logger
+    /// How long a statement may wait for a connection before PostgreSQL counts as
+    /// unreachable. The pool itself would keep a request waiting about a minute
+    /// while it retries; a prompt "unavailable" is more use to a caller, and a
+    /// device simply sends an unacknowledged mark again.
+    private let connectionWait: Duration
 
     /// Connects to `url` (`postgres://user:password@host:port/database`); with
     /// `schema`, every table lives in that schema (created when missing), which
     /// lets tests share one server without meeting each other's rows.
+    /// `connect_timeout=N` in the URL (seconds, as libpq reads it; default 10)
+    /// bounds both a connection attempt and a statement's wait for a connection.
     public static func connect(url: String, schema: String? = nil, logger: Logger) async throws -> PostgresDatabase {
         let target = try PostgresTarget(url: url)
         // The pool retries a refused or rejected connection for ever, which would
         // leave a server with a wrong URL, a stopped PostgreSQL or a missing
         // database waiting in silence: one direct connection first fails at once
         // (or after the connect time-out) with the reason.
+        // The pool starts first, so it is running by the time the first statement needs it.
+        let database = PostgresDatabase(target: target, schema: schema, logger: logger)
         do {
             let probe = try await PostgresConnection.connect(configuration: try target.connectionConfiguration, id: 0, logger: logger)
             try await probe.close()
         } catch {
+            await database.close()
             throw SQLError("cannot reach PostgreSQL: \(Self.describe(error))")
         }
-        let database = PostgresDatabase(target: target, schema: schema, logger: logger)
         do {
             if let schema { try await database.query("CREATE SCHEMA IF NOT EXISTS \(Self.quoted(schema))") }
             try await database.query("SELECT 1")
@@ -45,22 +55,68 @@ public final class PostgresDatabase: SQLDatabase {
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
         self.logger = logger
+        connectionWait = .seconds(target.connectTimeout)
         runner = Task { await client.run() }
     }
 
     public func query(_ sql: String, _ arguments: [SQLValue]) async throws -> [SQLRow] {
-        try await Self.collect(client.query(Self.statement(sql, arguments), logger: logger))
+        let statement = Self.statement(sql, arguments), logger = logger
+        return try await withConnection { connection in
+            try await Self.collect(connection.query(statement, logger: logger))
+        }
     }
 
     public func transaction<Result: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> Result) async throws -> Result {
-        do {
-            return try await client.withTransaction(logger: logger) { connection in
-                try await body(ConnectionExecutor(connection: connection, logger: logger))
+        let logger = logger
+        return try await withoutActuallyEscaping(body) { body in
+            do {
+                return try await withConnection { connection in
+                    try await connection.withTransaction(logger: logger) { connection in
+                        try await body(ConnectionExecutor(connection: connection, logger: logger))
+                    }
+                }
+            } catch let error as PostgresTransactionError {
+                // The caller's own error (a conflict, say) matters more than the wrapping.
+                throw error.closureError ?? error
             }
-        } catch let error as PostgresTransactionError {
-            // The caller's own error (a conflict, say) matters more than the wrapping.
-            throw error.closureError ?? error
         }
+    }
+
+    /// Runs `work` on a pooled connection, or throws `DatabaseUnavailable` when
+    /// none is to be had within `connectionWait` (or the pool gives up sooner).
+    private func withConnection<Result: Sendable>(_ work: @escaping @Sendable (PostgresConnection) async throws -> Result) async throws -> Result {
+        let client = client, wait = connectionWait
+        let leased = LeaseFlag()
+        return try await withThrowingTaskGroup(of: Result?.self) { group in
+            group.addTask {
+                do {
+                    return try await client.withConnection { connection in
+                        leased.set()
+                        return try await work(connection)
+                    }
+                } catch where !leased.isSet || Self.isConnectionFailure(error) {
+                    throw DatabaseUnavailable(Self.describe(error))
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: wait)
+                guard leased.isSet else { throw DatabaseUnavailable("no connection to PostgreSQL within \(wait)") }
+                return nil
+            }
+            while let outcome = try await group.next() {
+                if let result = outcome {
+                    group.cancelAll()
+                    return result
+                }
+            }
+            throw CancellationError()
+        }
+    }
+
+    /// A connection that broke in the middle of a statement.
+    private static func isConnectionFailure(_ error: any Error) -> Bool {
+        guard let psql = error as? PSQLError else { return false }
+        return [.connectionError, .serverClosedConnection, .clientClosedConnection].contains(psql.code)
     }
 
     public func close() async {
@@ -152,6 +208,8 @@ private struct PostgresTarget {
     let password: String?
     let database: String?
     let sslMode: String
+    /// Seconds, from `connect_timeout` as libpq reads it.
+    let connectTimeout: Int
 
     init(url: String) throws {
         guard let parts = URLComponents(string: url), ["postgres", "postgresql"].contains(parts.scheme ?? ""),
@@ -166,6 +224,7 @@ private struct PostgresTarget {
         password = parts.password?.removingPercentEncoding
         self.database = database.isEmpty ? nil : database
         sslMode = parts.queryItems?.first { $0.name == "sslmode" }?.value ?? "prefer"
+        connectTimeout = parts.queryItems?.first { $0.name == "connect_timeout" }?.value.flatMap { Int($0) }.map { max(1, $0) } ?? 10
     }
 
     var clientConfiguration: PostgresClient.Configuration {
@@ -174,7 +233,9 @@ private struct PostgresTarget {
         case "require", "verify-full": .require(.makeClientConfiguration())
         default: .prefer(.makeClientConfiguration())
         }
-        return PostgresClient.Configuration(host: host, port: port, username: user, password: password, database: database, tls: tls)
+        var configuration = PostgresClient.Configuration(host: host, port: port, username: user, password: password, database: database, tls: tls)
+        configuration.options.connectTimeout = .seconds(Int64(connectTimeout))
+        return configuration
     }
 
     var connectionConfiguration: PostgresConnection.Configuration {
@@ -184,7 +245,18 @@ private struct PostgresTarget {
             case "require", "verify-full": .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
             default: .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
             }
-            return PostgresConnection.Configuration(host: host, port: port, username: user, password: password, database: database, tls: tls)
+            var configuration = PostgresConnection.Configuration(host: host, port: port, username: user, password: password, database: database, tls: tls)
+            configuration.options.connectTimeout = .seconds(Int64(connectTimeout))
+            return configuration
         }
     }
+}
+
+/// Whether a statement got its connection (after which it is no longer timed).
+private final class LeaseFlag: Sendable {
+    private let value = Mutex(false)
+
+    var isSet: Bool { value.withLock { $0 } }
+
+    func set() { value.withLock { $0 = true } }
 }

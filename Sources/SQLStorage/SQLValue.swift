@@ -54,3 +54,15 @@ public struct SQLError: Error, CustomStringConvertible, Sendable {
         self.description = description
     }
 }
+
+/// The database could not be reached (stopped, or the network to it is down):
+/// a moment's outage rather than a mistake, worth trying again.
+public struct DatabaseUnavailable: Error, CustomStringConvertible, Sendable {
+    public let reason: String
+
+    public init(_ reason: String) {
+        self.reason = reason
+    }
+
+    public var description: String { "the database cannot be reached: \(reason)" }
+}

@@ -29,6 +29,10 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             case .invalid: .badRequest
             }
             return JSONResponse.error(error.description, status: status)
+        } catch let error as DatabaseUnavailable {
+            services.metrics.storeErrors.increment()
+            context.logger.error("request \(request.method) \(request.uri.path) failed: \(error)")
+            return JSONResponse.error("\(error); try again shortly", status: .serviceUnavailable)
         } catch let error as HTTPError {
             return JSONResponse.error(error.body ?? error.status.reasonPhrase, status: error.status)
         } catch {
