@@ -76,6 +76,21 @@ uint8_t clip8(int value) {
     return shifted < 0 ? 0 : shifted > 255 ? 255 : (uint8_t)shifted;
 }
 
+// One output pixel of either pass: `count` source pixels from `first`, `step`
+// bytes apart (along a row or down a column), weighted in fixed point.
+void resamplePixel(const uint8_t *first, size_t step, const int32_t *k, int count, uint8_t *target) {
+    int s0 = 1 << (kPrecisionBits - 1), s1 = s0, s2 = s0;
+    for (int i = 0; i < count; i++) {
+        const uint8_t *p = first + i * step;
+        s0 += p[0] * k[i];
+        s1 += p[1] * k[i];
+        s2 += p[2] * k[i];
+    }
+    target[0] = clip8(s0);
+    target[1] = clip8(s1);
+    target[2] = clip8(s2);
+}
+
 }  // namespace
 
 extern "C" int stfe_pil_resize_lanczos(stfe_pixels pixels, const float box[4], int32_t width, int32_t height,
@@ -103,18 +118,8 @@ extern "C" int stfe_pil_resize_lanczos(stfe_pixels pixels, const float box[4], i
             const uint8_t *source = pixels.rgb + (size_t)(yy + firstRow) * inWidth * 3;
             for (int xx = 0; xx < width; xx++) {
                 const int xmin = horizontal.bounds[xx * 2], count = horizontal.bounds[xx * 2 + 1];
-                const int32_t *k = &horizontal.weights[(size_t)xx * horizontal.ksize];
-                int s0 = 1 << (kPrecisionBits - 1), s1 = s0, s2 = s0;
-                for (int x = 0; x < count; x++) {
-                    const uint8_t *p = source + (size_t)(x + xmin) * 3;
-                    s0 += p[0] * k[x];
-                    s1 += p[1] * k[x];
-                    s2 += p[2] * k[x];
-                }
-                uint8_t *target = &temporary[((size_t)yy * width + xx) * 3];
-                target[0] = clip8(s0);
-                target[1] = clip8(s1);
-                target[2] = clip8(s2);
+                resamplePixel(source + (size_t)xmin * 3, 3, &horizontal.weights[(size_t)xx * horizontal.ksize], count,
+                              &temporary[((size_t)yy * width + xx) * 3]);
             }
         }
         rows = temporary.data();
@@ -122,26 +127,15 @@ extern "C" int stfe_pil_resize_lanczos(stfe_pixels pixels, const float box[4], i
         rowOffset = firstRow;
     }
     if (!needVertical) {
-        // Only possible with no horizontal work either, or rows already final.
-        if (needHorizontal) std::memcpy(out, temporary.data(), (size_t)width * height * 3);
-        else std::memcpy(out, pixels.rgb, (size_t)width * height * 3);
+        std::memcpy(out, rows, (size_t)width * height * 3);
         return STFE_OK;
     }
     for (int yy = 0; yy < height; yy++) {
         const int ymin = vertical.bounds[yy * 2] - rowOffset, count = vertical.bounds[yy * 2 + 1];
         const int32_t *k = &vertical.weights[(size_t)yy * vertical.ksize];
         for (int xx = 0; xx < rowsWidth; xx++) {
-            int s0 = 1 << (kPrecisionBits - 1), s1 = s0, s2 = s0;
-            for (int y = 0; y < count; y++) {
-                const uint8_t *p = rows + ((size_t)(y + ymin) * rowsWidth + xx) * 3;
-                s0 += p[0] * k[y];
-                s1 += p[1] * k[y];
-                s2 += p[2] * k[y];
-            }
-            uint8_t *target = out + ((size_t)yy * rowsWidth + xx) * 3;
-            target[0] = clip8(s0);
-            target[1] = clip8(s1);
-            target[2] = clip8(s2);
+            resamplePixel(rows + ((size_t)ymin * rowsWidth + xx) * 3, (size_t)rowsWidth * 3, k, count,
+                          out + ((size_t)yy * rowsWidth + xx) * 3);
         }
     }
     return STFE_OK;

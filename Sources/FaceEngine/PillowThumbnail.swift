@@ -34,7 +34,7 @@ extension RGBImage {
     /// Pillow's `resize(size, LANCZOS, reducing_gap=...)`: first a block-mean
     /// reduction by a whole factor when the picture is more than `reducingGap`
     /// times too large, then Lanczos resampling of the rest.
-    func pillowResizeLanczos(toWidth newWidth: Int, height newHeight: Int, reducingGap: Double) -> RGBImage {
+    private func pillowResizeLanczos(toWidth newWidth: Int, height newHeight: Int, reducingGap: Double) -> RGBImage {
         var source = self
         var box = (Double(0), Double(0), Double(width), Double(height))
         let factorX = max(1, Int(box.2 / Double(newWidth) / reducingGap))

@@ -42,9 +42,7 @@ struct IdentifyCommand: AsyncParsableCommand {
         let tolerance = tolerance, showDistance = showDistance
         await ImageInputs.process(files, width: engine.maxWorkers, work: { path in
             // As face_recognition's test_image: photos over 1600 px are shrunk first (known ones are not).
-            let image = try RGBImage(contentsOfFile: path)
-            return try await engine.faces(in: max(image.width, image.height) > 1600 ? image.pillowThumbnail(fittingIn: 1600) : image,
-                                          using: detector)
+            try await engine.faces(in: RGBImage(contentsOfFile: path).pillowThumbnail(fittingIn: 1600), using: detector)
         }, emit: { path, result in
             switch result {
             case .success(let faces):
