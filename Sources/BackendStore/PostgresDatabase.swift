@@ -25,12 +25,12 @@ public final class PostgresDatabase: SQLDatabase {
     /// bounds both a connection attempt and a statement's wait for a connection.
     public static func connect(url: String, schema: String? = nil, logger: Logger) async throws -> PostgresDatabase {
         let target = try PostgresTarget(url: url)
-        // The pool retries a refused or rejected connection for ever, which would
-        // leave a server with a wrong URL, a stopped PostgreSQL or a missing
-        // database waiting in silence: one direct connection first fails at once
-        // (or after the connect time-out) with the reason.
-        // The pool starts first, so it is running by the time the first statement needs it.
+        // The pool starts first, so it is running by the time a statement needs it.
         let database = PostgresDatabase(target: target, schema: schema, logger: logger)
+        // The pool retries a refused or rejected connection, which would leave a
+        // server with a wrong URL, a stopped PostgreSQL or a missing database
+        // waiting in silence: one direct connection first fails at once (or after
+        // the connect time-out) with the reason.
         do {
             let probe = try await PostgresConnection.connect(configuration: try target.connectionConfiguration, id: 0, logger: logger)
             try await probe.close()
@@ -227,12 +227,14 @@ private struct PostgresTarget {
         connectTimeout = parts.queryItems?.first { $0.name == "connect_timeout" }?.value.flatMap { Int($0) }.map { max(1, $0) } ?? 10
     }
 
+    /// `sslmode`: nil for `disable`; otherwise whether TLS is required (`require`,
+    /// `verify-full`) or only preferred (anything else, libpq's default).
+    private var tls: (configuration: TLSConfiguration, required: Bool)? {
+        sslMode == "disable" ? nil : (.makeClientConfiguration(), ["require", "verify-full"].contains(sslMode))
+    }
+
     var clientConfiguration: PostgresClient.Configuration {
-        let tls: PostgresClient.Configuration.TLS = switch sslMode {
-        case "disable": .disable
-        case "require", "verify-full": .require(.makeClientConfiguration())
-        default: .prefer(.makeClientConfiguration())
-        }
+        let tls: PostgresClient.Configuration.TLS = self.tls.map { $0.required ? .require($0.configuration) : .prefer($0.configuration) } ?? .disable
         var configuration = PostgresClient.Configuration(host: host, port: port, username: user, password: password, database: database, tls: tls)
         configuration.options.connectTimeout = .seconds(Int64(connectTimeout))
         return configuration
@@ -240,11 +242,10 @@ private struct PostgresTarget {
 
     var connectionConfiguration: PostgresConnection.Configuration {
         get throws {
-            let tls: PostgresConnection.Configuration.TLS = switch sslMode {
-            case "disable": .disable
-            case "require", "verify-full": .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
-            default: .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
-            }
+            let tls: PostgresConnection.Configuration.TLS = try self.tls.map {
+                let context = try NIOSSLContext(configuration: $0.configuration)
+                return $0.required ? .require(context) : .prefer(context)
+            } ?? .disable
             var configuration = PostgresConnection.Configuration(host: host, port: port, username: user, password: password, database: database, tls: tls)
             configuration.options.connectTimeout = .seconds(Int64(connectTimeout))
             return configuration
