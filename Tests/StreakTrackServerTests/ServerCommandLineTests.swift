@@ -115,16 +115,4 @@ struct ServerCommandLineTests {
     private func deviceURL(_ port: Int, _ device: String, _ organization: String) -> String {
         "ws://127.0.0.1:\(port)/api/ws?deviceId=\(device)&organizationId=\(organization)&isHardware=true"
     }
-
-    private func portIsFree(_ port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = INADDR_ANY
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-        }
-    }
 }

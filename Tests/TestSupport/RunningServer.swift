@@ -83,17 +83,34 @@ public struct SampleSchool {
 
 /// A TCP port nobody listens on right now (for a server started later in a test).
 public func freePort() throws -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
+    guard let port = bindTCP(port: 0) else { throw TestSocket.TimedOut(description: "no free port") }
+    return port
+}
+
+/// Whether nobody listens on `port` on any interface right now.
+public func portIsFree(_ port: Int) -> Bool {
+    bindTCP(port: port, anyInterface: true) != nil
+}
+
+/// 127.0.0.1 (or every interface) at `port`, as the socket calls want it.
+public func socketAddress(port: Int, anyInterface: Bool = false) -> sockaddr_in {
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    address.sin_addr.s_addr = anyInterface ? INADDR_ANY : inet_addr("127.0.0.1")
+    return address
+}
+
+/// Binds a throwaway socket to `port` and returns the port it got, or nil when taken.
+private func bindTCP(port: Int, anyInterface: Bool = false) -> Int? {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = socketAddress(port: port, anyInterface: anyInterface)
     var length = socklen_t(MemoryLayout<sockaddr_in>.size)
     let bound = withUnsafeMutablePointer(to: &address) {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
     }
-    guard bound else { throw TestSocket.TimedOut(description: "no free port") }
-    return Int(UInt16(bigEndian: address.sin_port))
+    return bound ? Int(UInt16(bigEndian: address.sin_port)) : nil
 }
 
 /// Polls `condition` until it holds, for state that settles asynchronously.
