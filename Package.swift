@@ -31,6 +31,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.29.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.24.0"),
+        // A CSV reader for the tests and the CSV fuzz target: exports are read back as a spreadsheet would.
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
     targets: [
         // dlib and the image codecs behind a plain C header.
@@ -52,7 +54,7 @@ let package = Package(
         .target(
             name: "StreakTrackCLI",
             dependencies: [
-                "FaceEngine", "DeviceAgent", "DeviceHardware", "HardwareFeedback", "WebSocketLink",
+                "FaceEngine", "DeviceAgent", "DeviceHardware", "HardwareFeedback", "WebSocketLink", "StreakTrackLogging",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -92,7 +94,7 @@ let package = Package(
         .target(
             name: "StreakTrackServer",
             dependencies: [
-                "BackendStore", "StreakTrackProtocol",
+                "BackendStore", "StreakTrackProtocol", "TimeLimit", "CSVExport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -101,14 +103,20 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             resources: [.copy("Dashboard")]
         ),
+        // Log records on one line each (control characters escaped), as text or JSON.
+        .target(name: "StreakTrackLogging", dependencies: [
+            "StreakTrackProtocol", .product(name: "Logging", package: "swift-log"),
+        ]),
         // The `streaktrack-server` command tree.
         .target(
             name: "StreakTrackServerCLI",
             dependencies: [
-                "StreakTrackServer", "BackendStore",
+                "StreakTrackServer", "BackendStore", "StreakTrackLogging",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -116,11 +124,19 @@ let package = Package(
             "StreakTrackServerCLI", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // Child programs (cameras, test servers) started with clean signal handling and stopped for sure.
+        .target(name: "CChildProcess"),
+        .target(name: "ChildProcess", dependencies: ["CChildProcess"]),
+        // A time limit for any async work (downloads, request bodies).
+        .target(name: "TimeLimit"),
+        // CSV a spreadsheet opens as data, never as formulas.
+        .target(name: "CSVExport"),
+
         // The device: configuration, recognition, attendance ledger, link to the backend.
         .target(
             name: "DeviceAgent",
             dependencies: [
-                "FaceEngine", "StreakTrackProtocol", "SQLStorage", "WebSocketLink",
+                "FaceEngine", "StreakTrackProtocol", "SQLStorage", "WebSocketLink", "ChildProcess", "TimeLimit",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -151,7 +167,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "FaceEngine", "BackendStore", "WebSocketLink", "StreakTrackServer",
+                "FaceEngine", "BackendStore", "WebSocketLink", "StreakTrackServer", "StreakTrackProtocol", "ChildProcess",
             ],
             path: "Tests/TestSupport"
         ),
@@ -161,7 +177,8 @@ let package = Package(
         .testTarget(
             name: "StreakTrackServerTests",
             dependencies: [
-                "StreakTrackServer", "BackendStore", "StreakTrackProtocol", "FaceEngine", "TestSupport",
+                "StreakTrackServer", "BackendStore", "StreakTrackProtocol", "FaceEngine", "TestSupport", "CSVExport",
+                .product(name: "CSV", package: "CSV.swift"),
             ]
         ),
         .testTarget(name: "FaceEngineTests", dependencies: ["FaceEngine", "TestSupport"]),

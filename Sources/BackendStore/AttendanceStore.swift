@@ -44,7 +44,8 @@ public struct AttendanceStore: Sendable {
                 }
             }
             let outcome = try await Self.insert(sighting, organizationId: organizationId, deviceId: deviceId, sql: sql)
-            if let eventId {
+            // A rejected event leaves nothing behind: rows are only for marks that count.
+            if let eventId, outcome == .stored || outcome == .alreadyMarked {
                 try await sql.query(
                     """
                     INSERT INTO attendance_events (device_id, event_id, student_id, day, outcome, received_at) VALUES (?, ?, ?, ?, ?, ?)

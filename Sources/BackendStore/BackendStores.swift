@@ -36,7 +36,8 @@ public struct BackendStores: Sendable {
         switch location {
         case .sqlite(let directory):
             do {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                        attributes: [.posixPermissions: 0o700])
             } catch {
                 throw SQLError("cannot create the data directory \(directory): \(error.localizedDescription)")
             }

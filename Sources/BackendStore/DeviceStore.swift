@@ -13,8 +13,9 @@ public struct DeviceStore: Sendable {
 
     /// Registers a device and returns its new secret (shown once; only a hash is kept).
     public func register(id: String, organizationId: String, name: String, admitWithoutSecret: Bool = false) async throws -> String {
-        guard !id.isEmpty, id.count <= 128 else { throw StoreError(.invalid, "a device id must be 1 to 128 characters") }
-        let secret = Self.newSecret()
+        if let problem = FieldRule.deviceId.problem(id) { throw StoreError(.invalid, problem) }
+        if let problem = FieldRule.name.problem(name) { throw StoreError(.invalid, "device " + problem) }
+        let secret = Secrets.make()
         let rows = try await database.query(
             """
             INSERT INTO devices (id, organization_id, name, secret_hash, admit_without_secret, created_at) VALUES (?, ?, ?, ?, ?, ?)
@@ -22,7 +23,7 @@ public struct DeviceStore: Sendable {
                 secret_hash = excluded.secret_hash, admit_without_secret = excluded.admit_without_secret
             RETURNING id
             """,
-            .text(id), .text(organizationId.lowercased()), .text(name), .text(Self.hash(secret)), SQLValue(admitWithoutSecret),
+            .text(id), .text(organizationId.lowercased()), .text(name), .text(Secrets.hash(secret)), SQLValue(admitWithoutSecret),
             .text(Clock.now()))
         guard !rows.isEmpty else { throw StoreError(.conflict, "cannot register device \(id)") }
         return secret
@@ -52,36 +53,35 @@ public struct DeviceStore: Sendable {
     }
 
     public enum Admission: Equatable, Sendable {
-        case admitted
+        /// A registered device, by its secret or because it may come without one.
+        case registered
+        /// An unregistered id, let in because the server runs with open devices
+        /// (the original backend's behaviour); it leaves no row behind.
+        case unregistered
         case refused(String)
     }
 
-    /// Whether a device may connect. With authentication off every device is
-    /// admitted, as the original backend did; with it on, only registered devices
-    /// presenting their secret, or those allowed in without one.
-    public func admission(deviceId: String, organizationId: String, secret: String?, authenticationRequired: Bool) async throws -> Admission {
-        guard authenticationRequired else { return .admitted }
+    /// Whether a device may connect. A registered device must present its secret
+    /// (or be marked to come without one) whatever the server's mode, so nobody
+    /// can take its id; an unregistered id gets in only when `openDevices`.
+    public func admission(deviceId: String, organizationId: String, secret: String?, openDevices: Bool) async throws -> Admission {
         guard let row = try await database.query("SELECT * FROM devices WHERE id = ?", .text(deviceId)).first else {
-            return .refused("Device \(deviceId) is not registered.")
+            return openDevices ? .unregistered : .refused("Device \(deviceId) is not registered.")
         }
         guard row.text("organization_id") == organizationId.lowercased() else {
             return .refused("Device \(deviceId) does not belong to organization \(organizationId).")
         }
-        if let secret, let expected = row.text("secret_hash"), Self.constantTimeEqual(Self.hash(secret), expected) {
-            return .admitted
+        if let secret, let expected = row.text("secret_hash"), Secrets.equal(Secrets.hash(secret), expected) {
+            return .registered
         }
-        if secret == nil && row.bool("admit_without_secret") { return .admitted }
+        if secret == nil && row.bool("admit_without_secret") { return .registered }
         return .refused(secret == nil ? "Device \(deviceId) must present its secret." : "Device \(deviceId) presented a wrong secret.")
     }
 
-    /// Online with last seen now; an unknown device (authentication off) is recorded.
-    public func markOnline(_ id: String, organizationId: String) async throws {
-        try await database.query(
-            """
-            INSERT INTO devices (id, organization_id, name, online, last_seen, created_at) VALUES (?, ?, ?, 1, ?, ?)
-            ON CONFLICT (id) DO UPDATE SET online = 1, last_seen = excluded.last_seen
-            """,
-            .text(id), .text(organizationId.lowercased()), .text(id), .text(Clock.now()), .text(Clock.now()))
+    /// Online with last seen now. Only registered devices have a row: an
+    /// unauthenticated connection never creates one.
+    public func markOnline(_ id: String) async throws {
+        try await database.query("UPDATE devices SET online = 1, last_seen = ? WHERE id = ?", .text(Clock.now()), .text(id))
     }
 
     public func markOffline(_ id: String) async throws {
@@ -91,21 +91,6 @@ public struct DeviceStore: Sendable {
     /// After a restart nobody is connected, whatever the table says.
     public func markAllOffline() async throws {
         try await database.query("UPDATE devices SET online = 0 WHERE online = 1")
-    }
-
-    static func newSecret() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }.hexadecimal
-    }
-
-    static func hash(_ secret: String) -> String {
-        SHA256.hash(data: Data(secret.utf8)).hexadecimal
-    }
-
-    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        return zip(x, y).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
     }
 
     private static func device(_ row: SQLRow) -> Device {

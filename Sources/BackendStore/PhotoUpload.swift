@@ -1,5 +1,3 @@
-import SQLStorage
-
 /// A photo offered for the roster, checked before it is stored: a complete
 /// JPEG or PNG, within the byte and pixel limits.
 public struct PhotoUpload: Sendable {
@@ -32,7 +30,9 @@ public struct PhotoUpload: Sendable {
         }
         (format, width, height) = header
         guard width > 0, height > 0 else { throw StoreError(.invalid, "the photo has no size") }
-        guard width * height <= maxPixels else {
+        // A header may claim 4 billion by 4 billion: the product must not overflow.
+        let (pixels, overflow) = width.multipliedReportingOverflow(by: height)
+        guard !overflow, pixels <= maxPixels else {
             throw StoreError(.invalid, "the photo is \(width)x\(height) pixels, more than the limit of \(maxPixels)")
         }
         self.bytes = bytes

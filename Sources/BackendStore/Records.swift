@@ -1,5 +1,3 @@
-import SQLStorage
-
 // What the backend keeps, as the stores hand it out.
 
 public struct Organization: Sendable, Equatable, Codable {
@@ -30,8 +28,18 @@ public struct Device: Sendable, Equatable, Codable {
     public let online: Bool
     public let lastSeen: String?
     public let hasSecret: Bool
-    /// Admitted without a secret even when device authentication is on (an original device).
+    /// Admitted without a secret (an original device, which cannot send one).
     public let admitWithoutSecret: Bool
+    /// False for an unregistered id connected while the server admits open devices: it has no row.
+    public var registered = true
+}
+
+extension Device {
+    /// A connected device the store does not know (the server admits open devices).
+    public init(unregistered id: String, organizationId: String) {
+        self.init(id: id, organizationId: organizationId, name: id, online: true, lastSeen: nil, hasSecret: false,
+                  admitWithoutSecret: false, registered: false)
+    }
 }
 
 public struct AttendanceRecord: Sendable, Equatable, Codable {
@@ -45,6 +53,20 @@ public struct AttendanceRecord: Sendable, Equatable, Codable {
     public let status: String
     public let method: String
     public let receivedAt: String
+
+    public init(studentId: String, name: String, enrollmentNo: String, organizationId: String, deviceId: String, timestamp: String,
+                date: String, status: String, method: String, receivedAt: String) {
+        self.studentId = studentId
+        self.name = name
+        self.enrollmentNo = enrollmentNo
+        self.organizationId = organizationId
+        self.deviceId = deviceId
+        self.timestamp = timestamp
+        self.date = date
+        self.status = status
+        self.method = method
+        self.receivedAt = receivedAt
+    }
 }
 
 public struct StoreError: Error, CustomStringConvertible, Sendable, Equatable {

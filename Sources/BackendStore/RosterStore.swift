@@ -16,6 +16,7 @@ public struct RosterStore: Sendable {
     @discardableResult
     public func addOrganization(name: String, id: String = ObjectID.make()) async throws -> Organization {
         guard ObjectID.isValid(id) else { throw StoreError(.invalid, "organization id must be 24 hexadecimal digits: \(id)") }
+        if let problem = FieldRule.name.problem(name) { throw StoreError(.invalid, "the organization's " + problem) }
         let rows = try await database.query(
             "INSERT INTO organizations (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING RETURNING id",
             .text(id.lowercased()), .text(name), .text(Clock.now()))
@@ -51,6 +52,9 @@ public struct RosterStore: Sendable {
         let enrollmentNo = enrollmentNo.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty else { throw StoreError(.invalid, "a student needs a name") }
         guard !enrollmentNo.isEmpty else { throw StoreError(.invalid, "a student needs an enrollment number") }
+        for (rule, value) in [(FieldRule.name, name), (.enrollmentNo, enrollmentNo)] {
+            if let problem = rule.problem(value) { throw StoreError(.invalid, "the student's " + problem) }
+        }
         guard try await organization(organizationId) != nil else {
             throw StoreError(.notFound, "no organization \(organizationId)")
         }
@@ -76,6 +80,12 @@ public struct RosterStore: Sendable {
             "SELECT id, organization_id, name, enrollment_no FROM students WHERE id = ?", .text(id)).first
         else { return nil }
         return try await makeStudent(row)
+    }
+
+    /// Whether `id` is a student of `organizationId` (a sighting about anyone else is forged).
+    public func isStudent(_ id: String, of organizationId: String) async throws -> Bool {
+        try await !database.query("SELECT id FROM students WHERE id = ? AND organization_id = ?",
+                                  .text(id), .text(organizationId.lowercased())).isEmpty
     }
 
     public func students(organizationId: String) async throws -> [Student] {

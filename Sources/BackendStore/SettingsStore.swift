@@ -20,27 +20,28 @@ public struct SettingsStore: Sendable {
             .text(key), .text(value))
     }
 
-    /// Whether devices must be registered and present their secret. Off on a
-    /// fresh data directory, as the original backend had no authentication.
-    public func deviceAuthenticationRequired() async throws -> Bool {
-        try await value("device_authentication") == "required"
-    }
-
-    public func setDeviceAuthenticationRequired(_ required: Bool) async throws {
-        try await set("device_authentication", required ? "required" : "off")
+    /// The key that signs photo links, made on first use. Every instance on one
+    /// database reads the same key, so a link signed by one is good at all.
+    public func photoLinkKey() async throws -> [UInt8] {
+        try await database.query("INSERT INTO settings (key, value) VALUES ('photo_link_key', ?) ON CONFLICT (key) DO NOTHING",
+                                 .text(Secrets.make()))
+        guard let hex = try await value("photo_link_key"), let key = [UInt8](hexadecimal: hex) else {
+            throw StoreError(.invalid, "the stored photo link key is not hexadecimal")
+        }
+        return key
     }
 
     /// A new admin token; only its hash is stored, so it is shown once.
     public func resetAdminToken() async throws -> String {
-        let token = DeviceStore.newSecret()
-        try await set("admin_token_sha256", DeviceStore.hash(token))
+        let token = Secrets.make()
+        try await set("admin_token_sha256", Secrets.hash(token))
         return token
     }
 
     /// Sets a token chosen by the operator.
     public func setAdminToken(_ token: String) async throws {
         guard token.count >= 16 else { throw StoreError(.invalid, "an admin token must be at least 16 characters") }
-        try await set("admin_token_sha256", DeviceStore.hash(token))
+        try await set("admin_token_sha256", Secrets.hash(token))
     }
 
     public func hasAdminToken() async throws -> Bool {
@@ -49,6 +50,6 @@ public struct SettingsStore: Sendable {
 
     public func isAdminToken(_ token: String) async throws -> Bool {
         guard let expected = try await value("admin_token_sha256") else { return false }
-        return DeviceStore.constantTimeEqual(DeviceStore.hash(token), expected)
+        return Secrets.equal(Secrets.hash(token), expected)
     }
 }

@@ -63,12 +63,14 @@ int jpeg_decode(const uint8_t *bytes, size_t length, uint64_t max_pixels, stfe_i
     if (tjDecompress2(tj.handle, bytes, (unsigned long)length, rgb, width, 0, height, TJPF_RGB, 0) != 0) {
         const char *message = tjGetErrorStr2(tj.handle);
         bool warning = tjGetErrorCode(tj.handle) == TJERR_WARNING;
-        // A truncated file decodes to a half-grey picture; refuse it. Other warnings
-        // (stray bytes between markers) are common in camera files and harmless.
-        if (!warning || strstr(message, "Premature end") != nullptr) {
+        // Only stray bytes between markers, common in camera files, are harmless.
+        // Any other warning is refused: a truncated file decodes to a half-grey
+        // picture, and libjpeg-turbo reports TJERR_WARNING even when a fatal error
+        // followed the warning and no pixel was written (found by fuzzing).
+        if (!warning || strstr(message, "extraneous bytes before marker") == nullptr) {
             free(rgb);
             return fail(error, STFE_ERR_CORRUPT, "%s JPEG: %s",
-                        warning ? "truncated" : "corrupt", message);
+                        strstr(message, "Premature end") != nullptr ? "truncated" : "corrupt", message);
         }
     }
     *out = stfe_image{rgb, width, height};
@@ -154,7 +156,10 @@ int png_decode(const uint8_t *bytes, size_t length, uint64_t max_pixels, bool he
     if (color == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(png);
     if (color == PNG_COLOR_TYPE_GRAY && depth < 8) png_set_expand_gray_1_2_4_to_8(png);
     if (color == PNG_COLOR_TYPE_GRAY || color == PNG_COLOR_TYPE_GRAY_ALPHA) png_set_gray_to_rgb(png);
-    if (color & PNG_COLOR_MASK_ALPHA) png_set_strip_alpha(png);
+    // A palette with transparency (tRNS) becomes RGBA when expanded; PIL's
+    // convert('RGB') drops that alpha, and so do we.
+    if ((color & PNG_COLOR_MASK_ALPHA) || (color == PNG_COLOR_TYPE_PALETTE && png_get_valid(png, info, PNG_INFO_tRNS)))
+        png_set_strip_alpha(png);
     png_set_interlace_handling(png);
     png_read_update_info(png, info);
     if (png_get_rowbytes(png, info) != (size_t)width * 3) png_error(png, "unexpected pixel layout");

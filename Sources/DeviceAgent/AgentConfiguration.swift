@@ -1,5 +1,4 @@
 import Foundation
-import NIOSSL
 import StreakTrackProtocol
 
 /// The device's `config.json`: the original keys (`website_url`, `deviceId`,
@@ -9,8 +8,13 @@ public struct AgentConfiguration: Sendable, Equatable {
     public var websiteURL: URL
     public var deviceId: String
     public var organizationId: String
-    /// Presented in a header when the backend requires device authentication.
+    /// Presented in a header: our backend admits registered devices by it.
     public var deviceSecret: String?
+    /// Send `deviceSecret` over plain `ws://` to a host that is not this machine
+    /// (anyone on the network can read it there); off unless the config says so.
+    public var allowPlaintextSecret = false
+    /// What a person should know about the file itself (e.g. its secret is readable by others).
+    public var warnings: [String] = []
     /// A PEM file of certificate authorities trusted besides the system's, for a
     /// school server with its own certificate (wss:// and https:// photos).
     public var caFile: String?
@@ -102,21 +106,30 @@ public struct AgentConfiguration: Sendable, Equatable {
         } catch {
             throw Problem(file: path, key: nil, reason: "is not valid JSON: \((error as NSError).userInfo[NSDebugDescriptionErrorKey] ?? error)")
         }
-        return try parse(object, file: path, directory: (path as NSString).deletingLastPathComponent)
+        var configuration = try parse(object, file: path, directory: (path as NSString).deletingLastPathComponent)
+        if configuration.deviceSecret != nil, let mode = (try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? Int,
+           mode & 0o077 != 0 {
+            configuration.warnings.append("\(path) holds the device's secret and can be read by other users (mode \(String(mode, radix: 8))): chmod 600 \(path)")
+        }
+        return configuration
     }
 
     static func parse(_ object: [String: Any], file: String, directory: String) throws(Problem) -> AgentConfiguration {
         let reader = KeyReader(object: object, file: file)
         let urlText = try reader.requiredString("website_url")
-        guard var url = URL(string: urlText), let scheme = url.scheme?.lowercased(), url.host != nil else {
+        guard var parts = URLComponents(string: urlText), let scheme = parts.scheme?.lowercased(), parts.host?.isEmpty == false else {
             throw Problem(file: file, key: "website_url", reason: "must be a URL like ws://server:3001, got \"\(urlText)\"")
         }
+        // Written in lower case whatever the file says: "wS://" is plain ws:// too (found by fuzzing).
         switch scheme {
-        case "ws", "wss": break
+        case "ws", "wss": parts.scheme = scheme
         // The original config often held the web address; the socket is on the same host.
-        case "http": url = URL(string: "ws" + urlText.dropFirst(4))!
-        case "https": url = URL(string: "wss" + urlText.dropFirst(5))!
+        case "http": parts.scheme = "ws"
+        case "https": parts.scheme = "wss"
         default: throw Problem(file: file, key: "website_url", reason: "must start with ws://, wss://, http:// or https://, got \"\(urlText)\"")
+        }
+        guard let url = parts.url else {
+            throw Problem(file: file, key: "website_url", reason: "must be a URL like ws://server:3001, got \"\(urlText)\"")
         }
         let tolerance = try reader.number("tolerance") ?? 0.5
         guard tolerance > 0, tolerance < 1 else {
@@ -125,26 +138,26 @@ public struct AgentConfiguration: Sendable, Equatable {
         var dataDirectory = try reader.string("dataDir") ?? "."
         if !dataDirectory.hasPrefix("/") { dataDirectory = directory.isEmpty ? dataDirectory : directory + "/" + dataDirectory }
         let interval = try reader.number("detectedInterval") ?? 30
-        guard interval >= 0 else { throw Problem(file: file, key: "detectedInterval", reason: "must be 0 or more seconds") }
+        guard interval >= 0, interval <= 86_400 else {
+            throw Problem(file: file, key: "detectedInterval", reason: "must be 0 to 86400 seconds, got \(interval)")
+        }
 
         var stream = StreamSettings()
         if let settings = try reader.object("stream") {
             let nested = KeyReader(object: settings, file: file, prefix: "stream.")
             stream.maxFramesPerSecond = try nested.number("maxFps") ?? stream.maxFramesPerSecond
-            stream.quality = Int(try nested.number("quality") ?? Double(stream.quality))
-            stream.maxWidth = Int(try nested.number("maxWidth") ?? Double(stream.maxWidth))
+            stream.quality = try nested.integer("quality", in: 10...95) ?? stream.quality
+            stream.maxWidth = try nested.integer("maxWidth", in: 160...1920) ?? stream.maxWidth
             stream.drawBoxes = try nested.bool("boxes") ?? stream.drawBoxes
             guard (0.1...30).contains(stream.maxFramesPerSecond) else { throw Problem(file: file, key: "stream.maxFps", reason: "must be between 0.1 and 30") }
-            guard (10...95).contains(stream.quality) else { throw Problem(file: file, key: "stream.quality", reason: "must be between 10 and 95") }
-            guard (160...1920).contains(stream.maxWidth) else { throw Problem(file: file, key: "stream.maxWidth", reason: "must be between 160 and 1920") }
         }
         var lcd = LCDSettings()
         if let settings = try reader.object("lcd") {
             let nested = KeyReader(object: settings, file: file, prefix: "lcd.")
             lcd.bus = try nested.string("bus") ?? lcd.bus
             lcd.address = try nested.address("address") ?? lcd.address
-            lcd.columns = Int(try nested.number("columns") ?? Double(lcd.columns))
-            lcd.rows = Int(try nested.number("rows") ?? Double(lcd.rows))
+            lcd.columns = try nested.integer("columns", in: 1...40) ?? lcd.columns
+            lcd.rows = try nested.integer("rows", in: 1...4) ?? lcd.rows
             guard [(16, 2), (20, 4)].contains(where: { $0 == (lcd.columns, lcd.rows) }) else {
                 throw Problem(file: file, key: "lcd.columns", reason: "and lcd.rows must be 16x2 or 20x4, got \(lcd.columns)x\(lcd.rows)")
             }
@@ -166,11 +179,17 @@ public struct AgentConfiguration: Sendable, Equatable {
                 }
             }
         }
-        return AgentConfiguration(
+        let deviceSecret = try reader.string("deviceSecret")
+        let allowPlaintextSecret = try reader.bool("allowPlaintextSecret") ?? false
+        if deviceSecret != nil, url.scheme == "ws", !allowPlaintextSecret, !isLoopback(url.host ?? "") {
+            throw Problem(file: file, key: "deviceSecret",
+                          reason: "would travel unencrypted over ws:// to \(url.host ?? "the server"), where anyone on the network can read it: use wss:// (the server's --tls-certificate), or set \"allowPlaintextSecret\": true to accept that")
+        }
+        var configuration = AgentConfiguration(
             websiteURL: url,
             deviceId: try reader.requiredString("deviceId"),
             organizationId: try reader.requiredString("organizationId"),
-            deviceSecret: try reader.string("deviceSecret"),
+            deviceSecret: deviceSecret,
             caFile: try caFile(reader.string("caFile"), file: file, directory: directory),
             tolerance: tolerance,
             dataDirectory: dataDirectory,
@@ -181,6 +200,13 @@ public struct AgentConfiguration: Sendable, Equatable {
             stream: stream,
             lcd: lcd,
             leds: leds)
+        configuration.allowPlaintextSecret = allowPlaintextSecret
+        return configuration
+    }
+
+    /// This machine: a secret sent there crosses no network.
+    private static func isLoopback(_ host: String) -> Bool {
+        ["localhost", "127.0.0.1", "::1", "[::1]"].contains(host.lowercased()) || host.hasPrefix("127.")
     }
 
     private static func caFile(_ path: String?, file: String, directory: String) throws(Problem) -> String? {
@@ -192,16 +218,10 @@ public struct AgentConfiguration: Sendable, Equatable {
         return path
     }
 
-    /// How the device trusts its backend's certificate: the system's roots, and `caFile` if given.
-    public var tls: TLSConfiguration {
-        var tls = TLSConfiguration.makeClientConfiguration()
-        if let caFile { tls.additionalTrustRoots = [.file(caFile)] }
-        return tls
-    }
-
     /// The keys this version reads; others are reported, not fatal (a newer config on an older device).
     public static let knownKeys: Set<String> = ["website_url", "deviceId", "organizationId", "deviceSecret", "tolerance", "dataDir",
-                                                "camera", "display", "session", "detectedInterval", "stream", "lcd", "leds", "caFile"]
+                                                "camera", "display", "session", "detectedInterval", "stream", "lcd", "leds", "caFile",
+                                                "allowPlaintextSecret"]
 
     /// The URL the agent connects to, with the query PROTOCOL.md gives.
     public func socketURL(acknowledgements: Bool) -> URL {
@@ -251,6 +271,15 @@ private struct KeyReader {
             throw problem(key, "must be a number, got \(describe(value))")
         }
         return number.doubleValue
+    }
+
+    /// A whole number within `range` (a number too large for Int must be a problem, not a trap).
+    func integer(_ key: String, in range: ClosedRange<Int>) throws(AgentConfiguration.Problem) -> Int? {
+        guard let number = try number(key) else { return nil }
+        guard number == number.rounded(), number >= Double(range.lowerBound), number <= Double(range.upperBound) else {
+            throw problem(key, "must be a whole number from \(range.lowerBound) to \(range.upperBound), got \(number)")
+        }
+        return Int(number)
     }
 
     func bool(_ key: String) throws(AgentConfiguration.Problem) -> Bool? {

@@ -28,7 +28,8 @@ public actor AttendanceLedger {
     private var session: String
 
     public init(directory: String, deviceId: String, session: String) async throws {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
         database = try SQLiteDatabase(path: directory + "/agent.db")
         attendanceFile = directory + "/attendance.json"
         self.deviceId = deviceId
@@ -117,8 +118,10 @@ public actor AttendanceLedger {
 enum AtomicFile {
     static func write(_ data: Data, to path: String) throws {
         let temporary = path + ".tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        // Who was present, by name: for the device's user only (also when the temp file was left by an older version).
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         guard fd >= 0 else { throw failure("cannot create \(temporary)") }
+        fchmod(fd, 0o600)
         let written = data.withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
         let synced = fsync(fd)
         close(fd)

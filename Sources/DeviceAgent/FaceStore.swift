@@ -4,9 +4,10 @@ import SQLStorage
 import StreakTrackProtocol
 
 /// `student_faces.db`: the roster's students and the descriptors of their photos,
-/// with what produced each (photo URL, content hash, model), so an unchanged
+/// with what produced each (photo link, content hash, model), so an unchanged
 /// photo is neither downloaded nor encoded again, and the device recognises
-/// after a restart without its server.
+/// after a restart without its server. Photos are kept under their link's
+/// `PhotoLink.identity`: a link signed anew is the same photo.
 public actor FaceStore {
     /// What encoding one photo gave.
     public enum PhotoResult: Sendable, Equatable {
@@ -34,7 +35,8 @@ public actor FaceStore {
     private let database: SQLiteDatabase
 
     public init(directory: String) async throws {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
         database = try SQLiteDatabase(path: directory + "/student_faces.db")
         try await database.query("""
             CREATE TABLE IF NOT EXISTS students (id TEXT PRIMARY KEY, name TEXT NOT NULL, enrollment_no TEXT NOT NULL)
@@ -60,7 +62,7 @@ public actor FaceStore {
                     INSERT INTO students (id, name, enrollment_no) VALUES (?, ?, ?)
                     ON CONFLICT (id) DO UPDATE SET name = excluded.name, enrollment_no = excluded.enrollment_no
                     """, .text(student.id), .text(student.name), .text(student.enrollmentNo))
-                let urls = Set(student.images)
+                let urls = Set(student.images.map(PhotoLink.identity))
                 for row in try await sql.query("SELECT url FROM photos WHERE student_id = ?", .text(student.id))
                 where !urls.contains(row.text("url")!) {
                     try await sql.query("DELETE FROM photos WHERE student_id = ? AND url = ?", .text(student.id), .text(row.text("url")!))

@@ -47,7 +47,7 @@ public struct RosterSync: Sendable {
         for student in roster.students {
             for url in student.images {
                 report.photos += 1
-                if let known = try await store.record(studentId: student.id, url: url) {
+                if let known = try await store.record(studentId: student.id, url: PhotoLink.identity(of: url)) {
                     report.reused += 1
                     if let problem = Self.problem(known.result, student: student, url: url) { report.problems.append(problem) }
                 } else {
@@ -69,7 +69,7 @@ public struct RosterSync: Sendable {
             while let (student, url, digest, result) = try await group.next() {
                 // A failure is not kept: the photo is tried again with the next roster.
                 if case .failed = result {} else {
-                    try await store.save(studentId: student.id, url: url, sha256: digest, result: result)
+                    try await store.save(studentId: student.id, url: PhotoLink.identity(of: url), sha256: digest, result: result)
                 }
                 if case .encoded = result { report.encoded += 1 }
                 if let problem = Self.problem(result, student: student, url: url) { report.problems.append(problem) }

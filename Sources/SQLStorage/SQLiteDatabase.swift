@@ -23,6 +23,9 @@ public final class SQLiteDatabase: SQLDatabase {
         }
         connection = handle
         self.path = path
+        // Faces, secrets and marks: the owner's only. SQLite gives its journal files
+        // the database file's permissions, so restricting the database covers them.
+        for file in [path, path + "-wal", path + "-shm"] { chmod(file, 0o600) }
         sqlite3_busy_timeout(handle, 5000)
         for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON"] {
             _ = try Self.run(handle, pragma, [])

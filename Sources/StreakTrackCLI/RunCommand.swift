@@ -23,6 +23,8 @@ struct RunCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError(error.description)
         }
+        let logger = Logger(label: "streaktrack.agent")
+        for warning in configuration.warnings { logger.warning("\(warning)") }
         let engine: FaceEngine
         do {
             // One worker: recognition is sequential, and the other core stays free for the link and streaming.

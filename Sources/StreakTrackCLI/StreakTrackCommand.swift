@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import StreakTrackLogging
 
 /// `streaktrack`: the StreakTrack device's command line.
 public struct StreakTrackCommand: AsyncParsableCommand {
@@ -9,6 +11,13 @@ public struct StreakTrackCommand: AsyncParsableCommand {
     )
 
     public init() {}
+
+    public static func main() async {
+        // Faces, marks and the device's secret: nothing the device writes is for other users.
+        umask(0o077)
+        LogFormat.text.bootstrap(level: .info)
+        await main(nil)
+    }
 }
 
 /// Exit code when some inputs failed but the others were processed.

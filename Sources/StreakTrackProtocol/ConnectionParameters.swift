@@ -26,24 +26,35 @@ public struct ConnectionParameters: Sendable, Equatable {
     /// The original backend's checks, in its order, with its messages and close codes.
     public enum Rejection: Error, Equatable, Sendable {
         case missingDeviceId, missingOrganizationId, invalidParameters
+        /// Ours: an id too long or holding control characters (it would reach logs and the database).
+        case invalidId(String)
 
         public var message: String {
             switch self {
             case .missingDeviceId: "Missing deviceId"
             case .missingOrganizationId: "Missing organizationId"
             case .invalidParameters: "Invalid connection parameters"
+            case .invalidId(let problem): "Invalid connection parameters: \(problem)"
             }
         }
 
-        /// 1003 (unsupported data) for missing ids, 1002 (protocol error) for a bad isHardware.
+        /// 1003 (unsupported data) for missing ids, 1002 (protocol error) for a bad isHardware,
+        /// 1008 (policy violation) for ids outside our limits.
         public var closeCode: UInt16 {
-            self == .invalidParameters ? 1002 : 1003
+            switch self {
+            case .missingDeviceId, .missingOrganizationId: 1003
+            case .invalidParameters: 1002
+            case .invalidId: 1008
+            }
         }
     }
 
     public static func parse(_ query: [String: String]) -> Result<ConnectionParameters, Rejection> {
         guard let deviceId = query["deviceId"], !deviceId.isEmpty else { return .failure(.missingDeviceId) }
         guard let organizationId = query["organizationId"], !organizationId.isEmpty else { return .failure(.missingOrganizationId) }
+        for (rule, value) in [(FieldRule.deviceId, deviceId), (.organizationId, organizationId)] {
+            if let problem = rule.problem(value) { return .failure(.invalidId(problem)) }
+        }
         let isHardware: Bool
         switch query["isHardware"] {
         case "true": isHardware = true

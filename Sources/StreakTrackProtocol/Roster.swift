@@ -43,12 +43,18 @@ public struct Roster: Sendable, Equatable {
             }
             // A student without a name in text is no student: it must not replace one who has.
             guard let name = text(object["name"]) else {
-                rejected.append("entry \(position) (\(id)) has no name")
+                rejected.append("entry \(position) (\(String(id.prefix(64)).escapingControlCharacters)) has no name")
+                continue
+            }
+            let enrollmentNo = text(object["enrollmentNo"]) ?? ""
+            let checks = [(FieldRule.studentId, id), (.name, name)] + (enrollmentNo.isEmpty ? [] : [(.enrollmentNo, enrollmentNo)])
+            if let problem = checks.lazy.compactMap({ $0.0.problem($0.1) }).first {
+                rejected.append("entry \(position) (\(String(id.prefix(64)).escapingControlCharacters)): \(problem)")
                 continue
             }
             let images = (object["images"] as? [Any] ?? []).compactMap { $0 as? String }
-            students.append(RosterStudent(id: id, name: name, enrollmentNo: text(object["enrollmentNo"]) ?? "",
-                                          images: images))
+                .filter { $0.utf8.count <= 4096 && !$0.unicodeScalars.contains(where: FieldRule.isForbidden) }
+            students.append(RosterStudent(id: id, name: name, enrollmentNo: enrollmentNo, images: images))
         }
         return (Roster(students: students), rejected)
     }

@@ -1,6 +1,7 @@
 import BackendStore
 import Foundation
 import Hummingbird
+import TimeLimit
 
 /// A REST failure with the status and the message a person should read.
 struct APIError: Error {
@@ -21,7 +22,10 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let error as APIError {
-            return JSONResponse.error(error.message, status: error.status)
+            var response = JSONResponse.error(error.message, status: error.status)
+            // The rest of a body that did not come in time is not worth waiting for.
+            if error.status == .requestTimeout { response.headers[.connection] = "close" }
+            return response
         } catch let error as StoreError {
             let status: HTTPResponse.Status = switch error.kind {
             case .notFound: .notFound
@@ -55,14 +59,21 @@ enum JSONResponse {
         (try? make(["error": message], status: status)) ?? Response(status: status)
     }
 
-    /// Reads a JSON body of at most `limit` bytes.
-    static func decode<T: Decodable>(_ type: T.Type, from request: Request, limit: Int) async throws -> T {
-        var request = request
+    /// Reads a JSON body of at most `limit` bytes that arrives within `timeout`
+    /// (a client trickling a body must not hold a request open for ever).
+    static func decode<T: Decodable>(_ type: T.Type, from request: Request, limit: Int, timeout: Duration) async throws -> T {
         let body: ByteBuffer
         do {
-            body = try await request.collectBody(upTo: limit)
-        } catch {
-            throw APIError(.contentTooLarge, "the request body is larger than \(limit) bytes")
+            body = try await withTimeLimit(timeout) {
+                var request = request
+                do {
+                    return try await request.collectBody(upTo: limit)
+                } catch {
+                    throw APIError(.contentTooLarge, "the request body is larger than \(limit) bytes")
+                }
+            }
+        } catch is TimeLimitExceeded {
+            throw APIError(.requestTimeout, "the request body did not arrive within \(timeout)")
         }
         do {
             return try JSONDecoder().decode(T.self, from: Data(buffer: body))

@@ -1,23 +1,17 @@
 import BackendStore
+import CSVExport
+import StreakTrackProtocol
 
-/// Attendance as CSV (RFC 4180), one line per record.
+/// Attendance as CSV, one line per record, safe to open in a spreadsheet.
 public enum AttendanceCSV {
-    static let header = "date,time,student_id,name,enrollment_no,device_id,status,method"
+    static let header = ["date", "time", "student_id", "name", "enrollment_no", "device_id", "status", "method"]
 
     public static func text(_ records: [AttendanceRecord]) -> String {
-        var lines = [header]
+        var table = CSVTable(header: header)
         for r in records {
-            let time = r.timestamp.count >= 19 ? String(r.timestamp.dropFirst(11).prefix(8)) : r.timestamp
-            lines.append([r.date, time, r.studentId, r.name, r.enrollmentNo, r.deviceId, r.status, r.method].map(field).joined(separator: ","))
+            let time = AttendanceTimestamp.day(of: r.timestamp) != nil ? String(r.timestamp.utf8.suffix(8))! : r.timestamp
+            table.append([r.date, time, r.studentId, r.name, r.enrollmentNo, r.deviceId, r.status, r.method])
         }
-        return lines.joined(separator: "\r\n") + "\r\n"
-    }
-
-    /// Quoted when needed; a leading = + - @ is defused so spreadsheets do not run it.
-    static func field(_ value: String) -> String {
-        var value = value
-        if let first = value.first, "=+-@".contains(first) { value = "'" + value }
-        guard value.contains(where: { ",\"\r\n".contains($0) }) else { return value }
-        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        return table.text
     }
 }

@@ -17,51 +17,51 @@ struct DeviceSession: Sendable {
 
     func run() async throws {
         let stores = services.stores
+        let admission: DeviceStore.Admission
         do {
-            let required = try await stores.settings.deviceAuthenticationRequired()
-            let admission = try await stores.devices.admission(deviceId: deviceId, organizationId: organizationId, secret: secret,
-                                                               authenticationRequired: required)
-            if case .refused(let reason) = admission {
-                logger.warning("refused device \(deviceId): \(reason)")
-                return try await connection.refuse(reason, code: 1008)
-            }
+            admission = try await stores.devices.admission(deviceId: deviceId, organizationId: organizationId, secret: secret,
+                                                           openDevices: services.configuration.openDevices)
         } catch {
             services.metrics.storeErrors.increment()
             logger.error("cannot check device \(deviceId): \(error)")
             return try await connection.refuse("Error fetching data", code: 1011)
         }
+        if case .refused(let reason) = admission {
+            logger.warning("refused device \(deviceId) from \(connection.peer): \(reason)")
+            return try await connection.refuse(reason, code: 1008)
+        }
+        let registered = admission == .registered
 
-        let outbox = Outbox()
+        let outbox = connection.makeOutbox()
         let version = (try? await stores.roster.rosterVersions()[organizationId]) ?? 0
-        let link = LiveHub.DeviceLink(organizationId: organizationId, outbox: outbox,
-                                      acknowledgements: parameters.acknowledgements, rosterVersion: version)
+        let link = LiveHub.DeviceLink(organizationId: organizationId, outbox: outbox, acknowledgements: parameters.acknowledgements,
+                                      registered: registered, rosterVersion: version)
         guard await services.hub.attach(device: deviceId, link) else {
-            logger.warning("refused a second connection of device \(deviceId)")
+            logger.warning("refused a second connection of device \(deviceId) from \(connection.peer)")
             return try await connection.refuse("Device \(deviceId) is already connected.", code: 1003)
         }
         await services.updateConnectionGauges()
-        logger.info("device \(deviceId) connected (organization \(organizationId), acknowledgements \(parameters.acknowledgements))")
+        logger.info("device \(deviceId) connected from \(connection.peer) (organization \(organizationId), \(registered ? "registered" : "unregistered, open devices"), acknowledgements \(parameters.acknowledgements))")
         await announce(online: true)
-        do {
-            try await stores.devices.markOnline(deviceId, organizationId: organizationId)
-        } catch {
-            services.metrics.storeErrors.increment()
-            logger.error("cannot mark device \(deviceId) online: \(error)")
-        }
+        if registered { await record(online: true) }
         await sendRoster(to: outbox)
 
-        try? await connection.serve(outbox, logger: logger) { text in await handle(text, outbox: outbox) }
+        await connection.serve(outbox, logger: logger) { text in await handle(text, outbox: outbox) }
 
         await services.hub.detach(device: deviceId, outbox: outbox)
         await services.updateConnectionGauges()
-        do {
-            try await stores.devices.markOffline(deviceId)
-        } catch {
-            services.metrics.storeErrors.increment()
-            logger.error("cannot mark device \(deviceId) offline: \(error)")
-        }
+        if registered { await record(online: false) }
         await announce(online: false)
         logger.info("device \(deviceId) disconnected")
+    }
+
+    private func record(online: Bool) async {
+        do {
+            if online { try await services.stores.devices.markOnline(deviceId) } else { try await services.stores.devices.markOffline(deviceId) }
+        } catch {
+            services.metrics.storeErrors.increment()
+            logger.error("cannot mark device \(deviceId) \(online ? "online" : "offline"): \(error)")
+        }
     }
 
     private func sendRoster(to outbox: Outbox) async {
@@ -70,7 +70,9 @@ struct DeviceSession: Sendable {
             return
         }
         do {
-            let roster = try await services.stores.roster.roster(organizationId: organizationId, photoURL: services.photoURL)
+            let roster = try await services.stores.roster.roster(organizationId: organizationId) {
+                services.photoURL($0, for: .device(deviceId))
+            }
             outbox.send(ServerMessage.roster(roster).text)
         } catch {
             services.metrics.storeErrors.increment()
@@ -83,25 +85,43 @@ struct DeviceSession: Sendable {
         let start = ContinuousClock.now
         guard let object = services.parse(text, from: "device \(deviceId)", logger: logger) else { return }
         let kind: String
-        switch DeviceMessage.read(object) {
+        let reading = DeviceMessage.read(object)
+        if case .message(.liveStream) = reading {} else if text.utf8.count > services.configuration.limits.maxControlMessageBytes {
+            // Only camera frames may be large; anything else that is, is not a device talking.
+            logger.warning("device \(deviceId) sent a \(text.utf8.count)-byte \(object.string("type") ?? "untyped") message; ignored")
+            services.metrics.message("too_large")
+            rejectIfAcknowledged(object, outbox: outbox)
+            return
+        }
+        switch reading {
         case .message(.attendance(let sighting, let eventId)):
             kind = "attendance"
             await record(sighting, eventId: eventId, originalText: text, outbox: outbox)
-        case .message(.detected):
+        case .message(.detected(let sighting)):
             kind = "detected"
-            await forward(text, frame: false)
-        case .message(.liveStream):
+            await forwardSighting(sighting, type: "detected", originalText: text)
+        case .message(.liveStream(let frame)):
             kind = "live_stream"
-            await forward(text, frame: true)
+            // Forwarded as the protocol's two fields only: a frame cannot name another device.
+            await forward(object.members.count == 2 ? text : DeviceMessage.liveStream(frame: frame).text, frame: true)
         case .invalid(let type, let reason):
             kind = "invalid"
             logger.warning("device \(deviceId) sent an unusable \(type) message (\(reason)); ignored")
+            rejectIfAcknowledged(object, outbox: outbox)
         case .unknownType(let type):
             kind = "unknown"
             logger.info("device \(deviceId) sent a message of unknown type \(type ?? "(none)"); ignored")
         }
         services.metrics.message(kind)
         services.metrics.webSocketLatency(ContinuousClock.now - start, kind: kind)
+    }
+
+    /// An attendance that can never be stored is answered `rejected` (when its
+    /// event id is sound), so a device asking for acknowledgements stops resending it.
+    private func rejectIfAcknowledged(_ object: JSONObject, outbox: Outbox) {
+        guard parameters.acknowledgements, services.configuration.acknowledgements,
+              let eventId = DeviceMessage.rejectableEventId(object) else { return }
+        outbox.send(ServerMessage.acknowledgement(eventId: eventId, status: .rejected).text)
     }
 
     private func record(_ sighting: Sighting, eventId: String?, originalText: String, outbox: Outbox) async {
@@ -116,7 +136,8 @@ struct DeviceSession: Sendable {
             return
         }
         services.metrics.mark(result.repeatedEvent ? "repeated_event" : result.outcome.rawValue)
-        if result.outcome == .unknownStudent || result.outcome == .invalidTimestamp {
+        let counts = result.outcome == .stored || result.outcome == .alreadyMarked
+        if !counts {
             logger.warning("attendance from \(deviceId) not stored: \(result.outcome.rawValue) (student \(sighting.studentId), \(sighting.timestamp))")
         }
         if parameters.acknowledgements, services.configuration.acknowledgements, let eventId {
@@ -127,11 +148,38 @@ struct DeviceSession: Sendable {
             }
             outbox.send(ServerMessage.acknowledgement(eventId: eventId, status: status).text)
         }
-        // The original forwards every attendance message; a resent event is the same event.
-        if !result.repeatedEvent { await forward(originalText, frame: false) }
+        // The original forwards every attendance message; ours only those that count
+        // (a resent event is the same event, a rejected one is nobody's mark).
+        if counts && !result.repeatedEvent {
+            await forward(sightingText(sighting, eventId: eventId, type: "attendance", originalText: originalText), frame: false)
+        }
     }
 
-    /// To every dashboard watching this device, unchanged.
+    /// A `detected` about a student of this organization goes to the dashboards; one about anybody else is forged.
+    private func forwardSighting(_ sighting: Sighting, type: String, originalText: String) async {
+        do {
+            guard try await services.stores.roster.isStudent(sighting.studentId, of: organizationId) else {
+                logger.warning("device \(deviceId) sent a \(type) for \(sighting.studentId), who is not a student of \(organizationId); not forwarded")
+                return
+            }
+        } catch {
+            services.metrics.storeErrors.increment()
+            return
+        }
+        await forward(sightingText(sighting, eventId: nil, type: type, originalText: originalText), frame: false)
+    }
+
+    /// The message as sent when it names this device; otherwise rewritten under
+    /// the socket's own id, so one device cannot speak for another.
+    private func sightingText(_ sighting: Sighting, eventId: String?, type: String, originalText: String) -> String {
+        var own = sighting
+        own.deviceId = deviceId
+        let message: DeviceMessage = type == "attendance" ? .attendance(own, eventId: eventId) : .detected(own)
+        if sighting.deviceId == deviceId { return originalText }
+        return message.text
+    }
+
+    /// To every dashboard watching this device.
     private func forward(_ text: String, frame: Bool) async {
         for dashboard in await services.hub.dashboards(watching: deviceId) {
             if frame {

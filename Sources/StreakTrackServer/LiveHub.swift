@@ -5,6 +5,8 @@ actor LiveHub {
         let organizationId: String
         let outbox: Outbox
         let acknowledgements: Bool
+        /// False for an unregistered id let in by `openDevices`: it has no row in the store.
+        let registered: Bool
         /// The roster version the device has last been sent.
         var rosterVersion: Int64
     }
@@ -43,8 +45,11 @@ actor LiveHub {
         return true
     }
 
-    func attach(dashboard link: DashboardLink, watching deviceId: String) {
+    /// False when `limit` dashboards watch the device already.
+    func attach(dashboard link: DashboardLink, watching deviceId: String, limit: Int) -> Bool {
+        guard dashboards[deviceId, default: [:]].count < limit else { return false }
         dashboards[deviceId, default: [:]][ObjectIdentifier(link.outbox)] = link
+        return true
     }
 
     func detach(dashboard outbox: Outbox, watching deviceId: String) {

@@ -3,8 +3,8 @@ import Synchronization
 
 /// The first IPv4 address of this machine that is not loopback: what another
 /// machine on the network most likely reaches this one at.
-enum PublicAddress {
-    static func firstNetworkAddress() -> String? {
+public enum PublicAddress {
+    public static func firstNetworkAddress() -> String? {
         var list: UnsafeMutablePointer<ifaddrs>?
         guard getifaddrs(&list) == 0, let first = list else { return nil }
         defer { freeifaddrs(list) }

@@ -1,29 +1,34 @@
 import Foundation
 import Hummingbird
 
-/// What needs no token: photos (devices fetch them), the dashboard's files
-/// (it asks for the token itself), health and metrics.
+/// What needs no admin token: photos behind signed links (devices fetch them),
+/// the dashboard's files (it asks for the token itself), health and metrics.
 struct PublicRoutes: Sendable {
     let services: ServerServices
     let dashboard: DashboardFiles
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<ServerRequestContext>) {
         router.get("photos/:id") { request, context in
             let id = try context.parameters.require("id")
+            try await authorizePhoto(id, request: request)
             guard let photo = try await services.stores.roster.photo(id) else { throw APIError(.notFound, "no photo \(id)") }
-            // A photo id is never reused, so the photo never changes.
+            // A photo id is never reused, so the photo never changes; only its holder may keep it.
             if request.headers[.ifNoneMatch] == "\"\(photo.sha256)\"" { return Response(status: .notModified) }
             return Response(status: .ok,
                             headers: [.contentType: photo.contentType, .eTag: "\"\(photo.sha256)\"",
-                                      .cacheControl: "public, max-age=31536000, immutable"],
+                                      .cacheControl: "private, max-age=3600"],
                             body: .init(byteBuffer: ByteBuffer(bytes: photo.bytes)))
         }
-        router.get("healthz") { _, _ in
+        // Ready or not, for anyone (a load balancer); why not, only for the admin.
+        router.get("healthz") { request, _ in
+            let detailed = (try? await services.isAdmin(request)) ?? false
             do {
                 try await services.stores.database.query("SELECT 1")
-                return try JSONResponse.make(["status": "ok", "store": services.stores.database.dialect.rawValue])
+                return try JSONResponse.make(detailed ? ["status": "ok", "store": services.stores.database.dialect.rawValue]
+                                                      : ["status": "ok"])
             } catch {
-                return JSONResponse.error("store unreachable: \(error)", status: .serviceUnavailable)
+                return try JSONResponse.make(detailed ? ["status": "unavailable", "error": "store unreachable: \(error)"]
+                                                      : ["status": "unavailable"], status: .serviceUnavailable)
             }
         }
         router.get("metrics") { _, _ in
@@ -32,6 +37,22 @@ struct PublicRoutes: Sendable {
         }
         router.get("/") { _, _ in dashboard.response("index.html") }
         router.get("dashboard/:file") { _, context in dashboard.response(try context.parameters.require("file")) }
+    }
+}
+
+extension PublicRoutes {
+    /// A photo goes to a signed, unexpired link (a device's roster, the dashboard)
+    /// or to the admin token; to nobody else.
+    private func authorizePhoto(_ id: String, request: Request) async throws {
+        var query: [String: String] = [:]
+        for (key, value) in request.uri.queryParameters { query[String(key)] = String(value).removingPercentEncoding }
+        switch services.photoLinks.check(photoId: id, query: query) {
+        case .valid: return
+        case _ where try await services.isAdmin(request): return
+        case .expired: throw APIError(.forbidden, "this photo link has expired; devices get fresh links with every roster")
+        case .forged: throw APIError(.forbidden, "this photo link is not valid")
+        case .unsigned: throw APIError(.unauthorized, "a photo needs a signed link from a roster, or the admin token")
+        }
     }
 }
 
@@ -59,7 +80,7 @@ struct DashboardFiles: Sendable {
             .contentType: file.type,
             .cacheControl: "no-cache",
             // Everything the page loads is its own; no inline script, no other origin.
-            .contentSecurityPolicy: "default-src 'self'; img-src 'self' data: http: https:; connect-src 'self' ws: wss:; style-src 'self'",
+            .contentSecurityPolicy: "default-src 'self'; img-src 'self' data:; connect-src 'self' ws: wss:; style-src 'self'; frame-ancestors 'none'",
         ], body: .init(byteBuffer: ByteBuffer(bytes: file.bytes)))
     }
 }

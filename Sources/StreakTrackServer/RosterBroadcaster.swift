@@ -24,7 +24,7 @@ struct RosterBroadcaster: Service {
             services.logger.error("cannot read roster versions: \(error)")
             return
         }
-        var rosters: [String: String] = [:]
+        var rosters: [String: Roster] = [:]
         for (deviceId, link) in await services.hub.allDevices() {
             guard organizationId == nil || link.organizationId == organizationId,
                   let version = versions[link.organizationId], version > link.rosterVersion,
@@ -32,15 +32,19 @@ struct RosterBroadcaster: Service {
             else { continue }
             if rosters[link.organizationId] == nil {
                 do {
-                    let roster = try await services.stores.roster.roster(organizationId: link.organizationId, photoURL: services.photoURL)
-                    rosters[link.organizationId] = ServerMessage.roster(roster).text
+                    rosters[link.organizationId] = try await services.stores.roster.roster(organizationId: link.organizationId) { $0 }
                 } catch {
                     services.metrics.storeErrors.increment()
                     services.logger.error("cannot read the roster of \(link.organizationId): \(error)")
                     continue
                 }
             }
-            link.outbox.send(rosters[link.organizationId]!)
+            // Each device gets links signed for itself.
+            var roster = rosters[link.organizationId]!
+            for index in roster.students.indices {
+                roster.students[index].images = roster.students[index].images.map { services.photoURL($0, for: .device(deviceId)) }
+            }
+            link.outbox.send(ServerMessage.roster(roster).text)
             services.logger.info("sent the changed roster to device \(deviceId)")
         }
     }

@@ -23,6 +23,34 @@ public struct ServerConfiguration: Sendable {
     /// HTTPS and wss:// on the same port, with this certificate chain and key (PEM files);
     /// nil: plain HTTP, for a LAN or behind a TLS proxy.
     public var tls: TLSFiles?
+    /// Admit any device id that is not registered, as the original backend did.
+    /// Registered devices still need their secret; dashboards still need a user.
+    public var openDevices = false
+    /// How long a photo link in a roster stays good (a device's sync must fit in it).
+    public var photoLinkLifetime: Duration = .seconds(6 * 3600)
+    public var limits = Limits()
+
+    /// What one peer may take of the server, so that no client, hostile or
+    /// broken, can exhaust its memory, descriptors or patience.
+    public struct Limits: Sendable {
+        /// Largest message that is not a camera frame (attendance, commands, errors).
+        public var maxControlMessageBytes = 16 << 10
+        /// Text waiting for one slow reader before it is disconnected (frames are dropped, not queued).
+        public var maxQueuedBytesPerConnection = 4 << 20
+        /// Open TCP connections from one address; 0: no limit (a load test from loopback).
+        public var maxConnectionsPerAddress = 64
+        /// Open TCP connections in all; also kept below the process's descriptor limit.
+        public var maxConnections = 20_000
+        public var maxDashboardsPerDevice = 16
+        /// A connection must send a complete request head within this time, and is
+        /// closed after this long without a request.
+        public var idleTimeout: Duration = .seconds(20)
+        /// A request body must arrive within this time.
+        public var bodyTimeout: Duration = .seconds(120)
+        /// Largest request head (request line and headers); larger gets 431.
+        public var maxRequestHeadBytes = 16 << 10
+        public init() {}
+    }
 
     public struct TLSFiles: Sendable {
         public var certificateChain: String

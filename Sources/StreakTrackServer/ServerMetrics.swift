@@ -8,6 +8,8 @@ struct ServerMetrics: Sendable {
     let connectedDashboards: Gauge
     let storeErrors: Counter
     let droppedFrames: Counter
+    let refusedConnections: Counter
+    let connectionLimit: Gauge
     private let latencyBuckets: [Duration] = [.milliseconds(1), .milliseconds(5), .milliseconds(10), .milliseconds(50),
                                               .milliseconds(100), .milliseconds(500), .seconds(1), .seconds(5)]
 
@@ -16,6 +18,9 @@ struct ServerMetrics: Sendable {
         connectedDashboards = registry.makeGauge(descriptor: Self.name("connected_dashboards", unit: "", "Dashboard connections open now"))
         storeErrors = registry.makeCounter(descriptor: Self.name("store_errors", unit: "total", "Database operations that failed"))
         droppedFrames = registry.makeCounter(descriptor: Self.name("dropped_frames", unit: "total", "Live frames dropped for slow dashboards"))
+        refusedConnections = registry.makeCounter(descriptor: Self.name("refused_connections", unit: "total",
+                                                                        "TCP connections closed at once: over the per-address or total limit"))
+        connectionLimit = registry.makeGauge(descriptor: Self.name("connection_limit", unit: "", "Most TCP connections open at once"))
     }
 
     private static func name(_ metric: String, unit: String, _ help: String) -> MetricNameDescriptor {

@@ -11,11 +11,15 @@ struct ServerServices: Sendable {
     let configuration: ServerConfiguration
     /// `http://host:port`, the base of every photo URL in a roster; known once listening.
     let publicBase: LateValue<String>
+    let photoLinks: PhotoLinks
     let logger: Logger
 
     var publicURL: String { publicBase.get() }
 
-    func photoURL(_ photoId: String) -> String { "\(publicURL)/photos/\(photoId)" }
+    /// A signed link to a photo, good for `audience` until the link lifetime is over.
+    func photoURL(_ photoId: String, for audience: PhotoLinks.Audience) -> String {
+        photoLinks.url(base: publicURL, photoId: photoId, for: audience)
+    }
 
     /// A received message as a JSON object, or nil (counted and logged) when it
     /// is not one: the original backend ignores such messages and keeps the connection.

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
+import NIOCore
 import NIOSSL
 import HummingbirdWebSocket
 import Logging
@@ -20,15 +21,16 @@ public final class StreakTrackServer: Sendable {
         let stores = try await BackendStores.open(configuration.store, logger: logger)
         // Whoever was online when the last run stopped is not connected now.
         try await stores.devices.markAllOffline()
-        return StreakTrackServer(configuration: configuration, stores: stores, logger: logger)
+        let photoLinks = PhotoLinks(key: try await stores.settings.photoLinkKey(), lifetime: configuration.photoLinkLifetime)
+        return StreakTrackServer(configuration: configuration, stores: stores, photoLinks: photoLinks, logger: logger)
     }
 
-    private init(configuration: ServerConfiguration, stores: BackendStores, logger: Logger) {
+    private init(configuration: ServerConfiguration, stores: BackendStores, photoLinks: PhotoLinks, logger: Logger) {
         self.configuration = configuration
         self.stores = stores
         services = ServerServices(stores: stores, hub: LiveHub(), metrics: ServerMetrics(), configuration: configuration,
                                   publicBase: LateValue(configuration.publicURL ?? "\(configuration.tls == nil ? "http" : "https")://127.0.0.1:\(configuration.port)"),
-                                  logger: logger)
+                                  photoLinks: photoLinks, logger: logger)
     }
 
     /// The base URL of photo links, once the server listens.
@@ -38,24 +40,22 @@ public final class StreakTrackServer: Sendable {
     /// gets the port actually bound (useful with port 0).
     public func run(signals: [UnixSignal] = [], onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let broadcaster = RosterBroadcaster(services: services)
-        let router = Router(context: BasicRequestContext.self)
+        let router = Router(context: ServerRequestContext.self, options: .autoGenerateHeadEndpoints)
+        router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: MetricsMiddleware(metrics: services.metrics))
         router.add(middleware: APIErrorMiddleware(services: services))
         PublicRoutes(services: services, dashboard: DashboardFiles()).register(on: router)
         AdminAPI(services: services, broadcaster: broadcaster).register(on: router)
 
-        let webSocketRouter = Router(context: BasicWebSocketRequestContext.self)
+        let webSocketRouter = Router(context: ServerRequestContext.self)
         WebSocketEndpoint(services: services).register(on: webSocketRouter)
 
-        let webSocket = WebSocketServerConfiguration(maxFrameSize: configuration.maxMessageBytes,
-                                                     autoPing: .enabled(timePeriod: .seconds(20)))
         let services = services
         let configuration = configuration
-        let plain = HTTPServerBuilder.http1WebSocketUpgrade(webSocketRouter: webSocketRouter, configuration: .init(ws: webSocket))
         let scheme = configuration.tls == nil ? "http" : "https"
         let app = Application(
             router: router,
-            server: try configuration.tls.map { try .tls(plain, tlsConfiguration: try Self.tlsConfiguration($0)) } ?? plain,
+            server: try Self.serverBuilder(configuration, webSocketRouter: webSocketRouter, services: services),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "StreakTrack"),
             services: [broadcaster],
             onServerRunning: { channel in
@@ -74,7 +74,40 @@ public final class StreakTrackServer: Sendable {
         await stores.database.close()
     }
 
-    /// The server side of TLS from PEM files, with errors that name the file.
+    /// HTTP/1.1 with the WebSocket upgrade, TLS when configured, every connection
+    /// counted and held to the idle and head-size limits.
+    private static func serverBuilder(_ configuration: ServerConfiguration, webSocketRouter: Router<ServerRequestContext>,
+                                      services: ServerServices) throws -> HTTPServerBuilder {
+        let limits = configuration.limits
+        let head = limits.maxRequestHeadBytes
+        let http1 = HTTP1Channel.Configuration(
+            idleTimeout: .seconds(limits.idleTimeout.components.seconds),
+            httpDecoderConfiguration: .init(maxHeaderFieldSize: head, maxHeaderListSize: head, maxHeaderFieldCount: 100))
+        let channel = HTTP1WebSocketUpgradeChannel.Configuration(
+            http1: http1,
+            ws: WebSocketServerConfiguration(maxFrameSize: configuration.maxMessageBytes, autoPing: .enabled(timePeriod: .seconds(20))))
+        let tls = try configuration.tls.map(Self.tlsConfiguration)
+        let counter = ConnectionCounter(maxPerAddress: limits.maxConnectionsPerAddress,
+                                        maxTotal: min(limits.maxConnections, DescriptorLimit.raise() - 128))
+        services.metrics.connectionLimit.set(Int64(counter.maxTotal))
+        let webSocketResponder = webSocketRouter.buildResponder()
+        let refused: @Sendable (String) -> Void = { address in
+            services.metrics.refusedConnections.increment()
+            services.logger.debug("refused a connection from \(address): over the connection limit")
+        }
+        let headDeadline = TimeAmount.seconds(limits.idleTimeout.components.seconds)
+        return HTTPServerBuilder { responder in
+            let plain = HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: webSocketResponder, configuration: channel)
+            if let tls {
+                return GuardedChildChannel(base: try TLSChannel(plain, tlsConfiguration: tls), counter: counter,
+                                           headDeadline: headDeadline, onRefused: refused)
+            }
+            return GuardedChildChannel(base: plain, counter: counter, headDeadline: headDeadline, onRefused: refused)
+        }
+    }
+
+    /// The server side of TLS from PEM files, with errors that name the file;
+    /// TLS 1.2 at least (1.0 and 1.1 are broken and no current client needs them).
     static func tlsConfiguration(_ files: ServerConfiguration.TLSFiles) throws -> TLSConfiguration {
         let chain: [NIOSSLCertificate], key: NIOSSLPrivateKey
         do { chain = try NIOSSLCertificate.fromPEMFile(files.certificateChain) } catch {
@@ -83,7 +116,9 @@ public final class StreakTrackServer: Sendable {
         do { key = try NIOSSLPrivateKey(file: files.privateKey, format: .pem) } catch {
             throw ServerError("cannot read the TLS private key \(files.privateKey): \(error)")
         }
-        return .makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+        var tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+        tls.minimumTLSVersion = .tlsv12
+        return tls
     }
 }
 

@@ -1,5 +1,6 @@
 import HummingbirdWebSocket
 import Logging
+import NIOCore
 import NIOWebSocket
 import StreakTrackProtocol
 
@@ -8,7 +9,12 @@ import StreakTrackProtocol
 struct WebSocketConnection: Sendable {
     let inbound: WebSocketInboundStream
     let outbound: WebSocketOutboundWriter
+    let channel: any Channel
     let maxMessageBytes: Int
+    let maxQueuedBytes: Int
+
+    /// Who is at the other end, for logs and per-address limits.
+    var peer: String { channel.remoteAddress?.ipAddress ?? "unknown" }
 
     /// The original backend's way of turning a peer away: an error, then a close code.
     func refuse(_ message: String, code: UInt16) async throws {
@@ -16,19 +22,28 @@ struct WebSocketConnection: Sendable {
         try await outbound.close(WebSocketErrorCode(codeNumber: Int(code)), reason: nil)
     }
 
-    /// Runs `readLoop` over incoming text messages while `outbox` is written out.
-    func serve(_ outbox: Outbox, logger: Logger, onText: @Sendable (String) async -> Void) async throws {
-        try await withThrowingTaskGroup(of: Void.self) { group in
+    /// An outbox whose overflow closes this connection.
+    func makeOutbox() -> Outbox {
+        let channel = channel
+        return Outbox(maxQueuedBytes: maxQueuedBytes) { channel.close(promise: nil) }
+    }
+
+    /// Runs `onText` over incoming text messages while `outbox` is written out.
+    func serve(_ outbox: Outbox, logger: Logger, onText: @Sendable (String) async -> Void) async {
+        await withTaskGroup(of: Void.self) { group in
             group.addTask {
-                for await item in outbox.messages {
-                    switch item {
-                    case .text(let text), .frame(let text): try await outbound.write(.text(text))
+                do {
+                    for await item in outbox.messages {
+                        switch item {
+                        case .text(let text), .frame(let text): try await outbound.write(.text(text))
+                        }
+                        outbox.written(item)
                     }
-                    outbox.written(item)
+                } catch {
+                    logger.debug("stopped writing to \(peer): \(error)")
                 }
                 if outbox.overflowed {
-                    logger.warning("closing a connection whose reader fell \(Outbox.maxQueued) messages behind")
-                    try await outbound.close(.policyViolation, reason: "too slow")
+                    logger.warning("closed the connection of \(peer): its reader fell \(outbox.maxQueuedBytes) bytes behind")
                 }
             }
             do {
@@ -42,7 +57,6 @@ struct WebSocketConnection: Sendable {
                 logger.info("WebSocket read ended: \(error)")
             }
             outbox.finish()
-            try await group.waitForAll()
         }
     }
 }

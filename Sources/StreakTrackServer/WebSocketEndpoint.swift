@@ -10,12 +10,24 @@ import StreakTrackProtocol
 struct WebSocketEndpoint: Sendable {
     let services: ServerServices
 
-    func register(on router: Router<BasicWebSocketRequestContext>) {
-        router.ws("/api/ws") { inbound, outbound, context in
-            let connection = WebSocketConnection(inbound: inbound, outbound: outbound,
-                                                 maxMessageBytes: services.configuration.maxMessageBytes)
+    /// Browsers offer it with the dashboard's credentials and need it answered,
+    /// or they drop the connection.
+    static let subprotocol = "streaktrack"
+    /// `bearer.<token>` among the offered subprotocols: how a browser, which
+    /// cannot set headers on a WebSocket, sends a token without putting it in the URL.
+    static let bearerPrefix = "bearer."
+
+    func register(on router: Router<ServerRequestContext>) {
+        router.ws("/api/ws", shouldUpgrade: { request, _ in
+            let offered = Self.offeredSubprotocols(request)
+            return .upgrade(offered.contains(Self.subprotocol) ? [.secWebSocketProtocol: Self.subprotocol] : [:])
+        }, onUpgrade: { inbound, outbound, context in
+            let limits = services.configuration.limits
+            let connection = WebSocketConnection(inbound: inbound, outbound: outbound, channel: context.requestContext.channel,
+                                                 maxMessageBytes: services.configuration.maxMessageBytes,
+                                                 maxQueuedBytes: limits.maxQueuedBytesPerConnection)
             try await handle(context.request, connection: connection, logger: context.logger)
-        }
+        })
     }
 
     private func handle(_ request: Request, connection: WebSocketConnection, logger: Logger) async throws {
@@ -23,10 +35,15 @@ struct WebSocketEndpoint: Sendable {
         for (key, value) in request.uri.queryParameters where query[String(key)] == nil {
             query[String(key)] = String(value).removingPercentEncoding ?? String(value)
         }
+        // A web page anyone on the network opens must not act as a device or a dashboard.
+        if let origin = request.headers[.origin], !originAllowed(origin, host: request.head.authority) {
+            logger.warning("refused a WebSocket from origin \(origin) (\(connection.peer))")
+            return try await connection.refuse("Origin not allowed", code: 1008)
+        }
         let parameters: ConnectionParameters
         switch ConnectionParameters.parse(query) {
         case .failure(let rejection):
-            logger.info("refused a WebSocket connection: \(rejection.message)")
+            logger.info("refused a WebSocket connection from \(connection.peer): \(rejection.message)")
             return try await connection.refuse(rejection.message, code: rejection.closeCode)
         case .success(let parsed):
             parameters = parsed
@@ -36,26 +53,31 @@ struct WebSocketEndpoint: Sendable {
             try await DeviceSession(parameters: parameters, secret: secret, connection: connection, services: services,
                                     logger: logger).run()
         } else {
-            if let origin = request.headers[.origin], !(await originAllowed(origin, host: request.head.authority)) {
-                logger.warning("refused a dashboard from origin \(origin)")
-                return try await connection.refuse("Origin not allowed", code: 1008)
-            }
-            try await DashboardSession(parameters: parameters, token: query["token"], wantsStatus: query["status"] == "1",
+            try await DashboardSession(parameters: parameters, token: Self.bearerToken(request), wantsStatus: query["status"] == "1",
                                        connection: connection, services: services, logger: logger).run()
         }
     }
 
-    /// Browsers send their page's origin. With a list configured, or device
-    /// authentication on, only this server's own origin and the listed ones may
-    /// open dashboards; otherwise any may, as with the original backend.
-    private func originAllowed(_ origin: String, host: String?) async -> Bool {
-        let allowed = services.configuration.allowedOrigins
-        let secured = (try? await services.stores.settings.deviceAuthenticationRequired()) ?? true
-        guard !allowed.isEmpty || secured else { return true }
-        if allowed.contains(origin) { return true }
-        guard let host, let originHost = URL(string: origin).map({ url in url.host.map { h in url.port.map { "\(h):\($0)" } ?? h } }) else {
-            return false
+    /// The token of a dashboard: `bearer.<token>` among the subprotocols (browsers),
+    /// or an `Authorization: Bearer` header (scripts). Never the URL, which proxies log.
+    static func bearerToken(_ request: Request) -> String? {
+        if let token = offeredSubprotocols(request).first(where: { $0.hasPrefix(bearerPrefix) }) {
+            return String(token.dropFirst(bearerPrefix.count))
         }
-        return originHost == host
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { return nil }
+        return String(header.dropFirst(7))
+    }
+
+    private static func offeredSubprotocols(_ request: Request) -> [String] {
+        request.headers[values: .secWebSocketProtocol].flatMap { $0.split(separator: ",") }
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+    }
+
+    /// Browsers send their page's origin: only this server's own and the listed
+    /// ones may open a socket. Programs (devices, scripts) send none.
+    private func originAllowed(_ origin: String, host: String?) -> Bool {
+        if services.configuration.allowedOrigins.contains(origin) { return true }
+        guard let host, let url = URL(string: origin), let originHost = url.host else { return false }
+        return (url.port.map { "\(originHost):\($0)" } ?? originHost) == host
     }
 }

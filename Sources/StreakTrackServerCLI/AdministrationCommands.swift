@@ -83,24 +83,30 @@ struct StudentsCommand: AsyncParsableCommand {
 }
 
 struct DevicesCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "devices", abstract: "Register devices and control device authentication.",
-                                                    subcommands: [Add.self, List.self, Remove.self, RequireSecret.self])
+    static let configuration = CommandConfiguration(commandName: "devices", abstract: "Register, list and remove devices.",
+                                                    subcommands: [Add.self, List.self, Remove.self])
 
     struct Add: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Register a device and print its secret (shown once).")
+        static let configuration = CommandConfiguration(abstract: "Register a device and print its config.json with its secret (shown once).")
         @Argument(help: "The device id, as in its config.json.") var id: String
         @Option var name: String?
         @Option(help: "Organization id (not needed when there is only one).") var organization: String?
-        @Flag(help: "Admit it without a secret even when authentication is on (an original device that cannot send one).")
+        @Flag(help: "Admit it without a secret (an original device that cannot send one; anyone can then take its id).")
         var admitWithoutSecret = false
+        @Option(name: .customLong("server-url"), help: "The server as the device reaches it, for config.json (default: http://<this machine's address>:3001).")
+        var serverURL: String?
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let secret = try await withStore(store) { stores in
-                try await stores.devices.register(id: id, organizationId: try await resolveOrganization(organization, in: stores),
-                                                  name: name ?? id, admitWithoutSecret: admitWithoutSecret)
+            let (secret, organizationId) = try await withStore(store) { stores in
+                let organizationId = try await resolveOrganization(organization, in: stores)
+                return (try await stores.devices.register(id: id, organizationId: organizationId, name: name ?? id,
+                                                          admitWithoutSecret: admitWithoutSecret), organizationId)
             }
-            print("device \(id) registered; its secret (put it in config.json as deviceSecret):\n\(secret)")
+            let server = serverURL ?? "http://\(PublicAddress.firstNetworkAddress() ?? "127.0.0.1"):3001"
+            let config = DeviceConfigFile(serverURL: server, deviceId: id, organizationId: organizationId.lowercased(), secret: secret)
+            print("device \(id) registered. Its config.json (the secret is shown only now; keep the file readable by the device's user only):")
+            print(config.text)
         }
     }
 
@@ -109,38 +115,21 @@ struct DevicesCommand: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let (devices, required) = try await withStore(store) { stores in
-                (try await stores.devices.devices(), try await stores.settings.deviceAuthenticationRequired())
-            }
-            print("device authentication: \(required ? "required" : "off")")
-            for d in devices {
-                let access = d.admitWithoutSecret ? "admitted without secret" : (d.hasSecret ? "secret" : "unregistered")
+            for d in try await withStore(store, { try await $0.devices.devices() }) {
+                let access = d.admitWithoutSecret ? "admitted without secret" : (d.hasSecret ? "secret" : "no secret (refused)")
                 print("\(d.id)\t\(d.name)\t\(d.online ? "online" : "offline")\tlast seen \(d.lastSeen ?? "never")\t\(access)")
             }
         }
     }
 
     struct Remove: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove a device (it can no longer connect once authentication is on).")
+        static let configuration = CommandConfiguration(abstract: "Remove a device: it can no longer connect.")
         @Argument var id: String
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
             try await withStore(store) { try await $0.devices.remove(id) }
             print("removed \(id)")
-        }
-    }
-
-    struct RequireSecret: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "require-secret",
-                                                        abstract: "Turn device authentication on or off.")
-        enum Setting: String, ExpressibleByArgument { case on, off }
-        @Argument var setting: Setting
-        @OptionGroup var store: StoreOptions
-
-        func run() async throws {
-            try await withStore(store) { try await $0.settings.setDeviceAuthenticationRequired(setting == .on) }
-            print("device authentication is now \(setting == .on ? "required" : "off")")
         }
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import BackendStore
 import Foundation
 import Logging
+import StreakTrackLogging
 import StreakTrackServer
 
 struct ServeCommand: AsyncParsableCommand {
@@ -11,10 +12,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port for HTTP and WebSocket (3001, as the original backend).") var port = 3001
     @Option(name: .customLong("public-url"), help: "Base URL devices reach this server at, for photo links (default: http://<this machine's address>:<port>).")
     var publicURL: String?
-    @Option(name: .customLong("allowed-origin"), help: "A browser origin allowed to open dashboard sockets (repeatable).")
+    @Option(name: .customLong("allowed-origin"), help: "A browser origin allowed to open sockets, besides the server's own (repeatable).")
     var allowedOrigins: [String] = []
     @Option(name: .customLong("admin-token"), help: "Set the admin token (or $STREAKTRACK_ADMIN_TOKEN) instead of generating one.")
     var adminToken: String?
+    @Flag(name: .customLong("open-devices"),
+          help: "Admit any unregistered device id, as the original backend did (anyone on the network can then mark attendance and receive the roster's photos).")
+    var openDevices = false
+    @Option(name: .customLong("max-connections-per-address"), help: "Open connections allowed from one address (0: no limit, for a load test).")
+    var maxConnectionsPerAddress = ServerConfiguration.Limits().maxConnectionsPerAddress
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning or error.") var logLevel = "info"
     @Option(name: .customLong("log-format"), help: "text, or json (one object per line, on stderr).") var logFormat = "text"
     @Option(name: .customLong("tls-certificate"), help: "PEM certificate chain: serve https:// and wss:// (with --tls-key).")
@@ -24,14 +30,17 @@ struct ServeCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (tlsCertificate == nil) == (tlsKey == nil) else { throw ValidationError("--tls-certificate and --tls-key go together") }
+        guard LogFormat(rawValue: logFormat) != nil else { throw ValidationError("--log-format is text or json") }
+        guard maxConnectionsPerAddress >= 0 else { throw ValidationError("--max-connections-per-address is 0 or more") }
     }
 
     func run() async throws {
-        var logger = logFormat == "json" ? Logger(label: "streaktrack.server") { JSONLogHandler(label: $0) }
-                                         : Logger(label: "streaktrack.server")
-        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        LogFormat(rawValue: logFormat)!.bootstrap(level: Logger.Level(rawValue: logLevel) ?? .info)
+        let logger = Logger(label: "streaktrack.server")
         var configuration = ServerConfiguration(host: host, port: port, publicURL: publicURL, store: store.location,
                                                 allowedOrigins: allowedOrigins)
+        configuration.openDevices = openDevices
+        configuration.limits.maxConnectionsPerAddress = maxConnectionsPerAddress
         if let tlsCertificate, let tlsKey {
             configuration.tls = ServerConfiguration.TLSFiles(certificateChain: tlsCertificate, privateKey: tlsKey)
         }
@@ -47,8 +56,8 @@ struct ServeCommand: AsyncParsableCommand {
             let school = try await stores.roster.addOrganization(name: "My School")
             say("Created organization \"\(school.name)\" with id \(school.id): put it in each device's config.json as organizationId.")
         }
-        let open = try await !stores.settings.deviceAuthenticationRequired()
-        let host = host, location = store.location.description, secure = tlsCertificate != nil
+        let noDevices = try await stores.devices.devices().isEmpty
+        let host = host, location = store.location.description, secure = tlsCertificate != nil, openDevices = openDevices
         try await server.run(signals: [.sigint, .sigterm]) { port in
             let base = server.publicURL
             say("""
@@ -57,17 +66,29 @@ struct ServeCommand: AsyncParsableCommand {
               devices connect to   \(secure ? "wss" : "ws")://<this machine>:\(port)/api/ws  (photo links use \(base))
               dashboard            \(secure ? "https" : "http")://127.0.0.1:\(port)/\(token.map { "#token=\($0)" } ?? "")
               add a student        streaktrack-server students add --name "Asha Verma" --enrollment-no 0801CS211 photo1.jpg photo2.jpg
+              register a device    streaktrack-server devices add door-1 --name "Main door"   (prints its config.json)
             """)
             if let token { say("  admin token          \(token)   (shown once; `streaktrack-server admin reset-token` makes a new one)") }
-            if open {
+            if noDevices && !openDevices {
                 say("""
 
-                *************************************************************************
-                * WARNING: device authentication is OFF. Any device that knows an       *
-                * organization id can connect and mark attendance, as with the original *
-                * backend. Register devices (`streaktrack-server devices add`) and turn *
-                * it on with `streaktrack-server devices require-secret on`.            *
-                *************************************************************************
+                No device is registered yet: only registered devices may connect. Register each one
+                (the dashboard's Devices panel does the same) and copy the config.json it prints to the
+                device; an original StreakTrack device, which cannot send a secret, is registered with
+                `streaktrack-server devices add ID --admit-without-secret`.
+                """)
+            }
+            if openDevices {
+                say("""
+
+                *****************************************************************************
+                * WARNING: --open-devices. Any program on the network that knows an         *
+                * organization id (it is in every device's config.json) is admitted as a    *
+                * device: it receives the whole roster with links to every student's photo, *
+                * and its attendance marks are stored, for any student and any date. Only   *
+                * registered devices' ids are protected. Register devices and restart       *
+                * without --open-devices as soon as you can.                                *
+                *****************************************************************************
                 """)
             }
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `streaktrack-server`: the StreakTrack backend and its administration.
 public struct ServerCommand: AsyncParsableCommand {
@@ -12,4 +13,11 @@ public struct ServerCommand: AsyncParsableCommand {
     )
 
     public init() {}
+
+    public static func main() async {
+        // The store holds children's photos and device secrets: nothing this
+        // process creates (database, journal, exports) is for other users.
+        umask(0o077)
+        await main(nil)
+    }
 }

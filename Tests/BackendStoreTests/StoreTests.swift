@@ -99,17 +99,25 @@ struct StoreTests {
         defer { Task { await stores.database.close() } }
         let school = try await stores.roster.addOrganization(name: "S")
         let d = stores.devices
-        #expect(try await stores.settings.deviceAuthenticationRequired() == false, "a fresh store runs open")
-        #expect(try await d.admission(deviceId: "anyone", organizationId: school.id, secret: nil, authenticationRequired: false) == .admitted)
+        // Closed: an unregistered id is refused; with open devices it gets in, but leaves no row.
+        #expect(try await d.admission(deviceId: "anyone", organizationId: school.id, secret: nil, openDevices: false)
+                == .refused("Device anyone is not registered."))
+        #expect(try await d.admission(deviceId: "anyone", organizationId: school.id, secret: nil, openDevices: true) == .unregistered)
+        try await d.markOnline("anyone")
+        #expect(try await d.device("anyone") == nil, "an unauthenticated connection creates no device")
         let secret = try await d.register(id: "door-1", organizationId: school.id, name: "Main door")
-        #expect(try await d.admission(deviceId: "door-1", organizationId: school.id, secret: secret, authenticationRequired: true) == .admitted)
-        #expect(try await d.admission(deviceId: "door-1", organizationId: school.id, secret: "wrong", authenticationRequired: true) != .admitted)
-        #expect(try await d.admission(deviceId: "door-1", organizationId: school.id, secret: nil, authenticationRequired: true) != .admitted)
-        #expect(try await d.admission(deviceId: "stranger", organizationId: school.id, secret: nil, authenticationRequired: true) != .admitted)
+        for open in [false, true] {
+            #expect(try await d.admission(deviceId: "door-1", organizationId: school.id, secret: secret, openDevices: open) == .registered)
+            #expect(try await d.admission(deviceId: "door-1", organizationId: school.id, secret: "wrong", openDevices: open)
+                    == .refused("Device door-1 presented a wrong secret."))
+            #expect(try await d.admission(deviceId: "door-1", organizationId: school.id, secret: nil, openDevices: open)
+                    == .refused("Device door-1 must present its secret."), "open devices never lets anyone take a registered id")
+            #expect(try await d.admission(deviceId: "door-1", organizationId: ObjectID.make(), secret: secret, openDevices: open) != .registered)
+        }
         try await d.setAdmitWithoutSecret(true, deviceId: "door-1")
-        #expect(try await d.admission(deviceId: "door-1", organizationId: school.id, secret: nil, authenticationRequired: true) == .admitted,
+        #expect(try await d.admission(deviceId: "door-1", organizationId: school.id, secret: nil, openDevices: false) == .registered,
                 "an original device, allowed in without a secret")
-        try await d.markOnline("door-1", organizationId: school.id)
+        try await d.markOnline("door-1")
         #expect(try await d.device("door-1")?.online == true)
         try await d.markOffline("door-1")
         let offline = try #require(try await d.device("door-1"))
@@ -118,6 +126,20 @@ struct StoreTests {
         let token = try await stores.settings.resetAdminToken()
         #expect(try await stores.settings.isAdminToken(token))
         #expect(try await !stores.settings.isAdminToken(token + "x"))
+    }
+
+    @Test func aHeaderClaimingBillionsOfPixelsIsRefusedNotMultipliedIntoACrash() throws {
+        let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13] + Array("IHDR".utf8)
+            + [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 8, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0] + Array("IEND".utf8) + [0, 0, 0, 0]
+        #expect(png.count == 45)
+        #expect(throws: StoreError(.invalid, "the photo is 4294967295x4294967295 pixels, more than the limit of 40000000")) {
+            try PhotoUpload(bytes: png)
+        }
+        var jpeg: [UInt8] = [0xFF, 0xD8, 0xFF, 0xC0, 0x00, 0x11, 0x08, 0xFF, 0xFF, 0xFF, 0xFF]
+        jpeg += [UInt8](repeating: 0, count: 12) + [0xFF, 0xD9]
+        #expect(throws: StoreError(.invalid, "the photo is 65535x65535 pixels, more than the limit of 40000000")) {
+            try PhotoUpload(bytes: jpeg)
+        }
     }
 
     @Test func photoUploadChecks() throws {

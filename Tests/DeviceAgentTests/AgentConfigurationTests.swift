@@ -33,7 +33,10 @@ struct AgentConfigurationTests {
         (#"{"website_url":"ws://x","deviceId":"d","organizationId":"o","tolerance":true}"#, #""tolerance" must be a number"#),
         (#"{"website_url":"ws://x","deviceId":"d","organizationId":"o","tolerance":1.5}"#, #""tolerance" must be between 0 and 1"#),
         (#"{"website_url":"ws://x","deviceId":"d","organizationId":"o","display":"lcd"}"#, #""display" must be one of "auto", "hardware", "terminal", "none", got "lcd""#),
-        (#"{"website_url":"ws://x","deviceId":"d","organizationId":"o","stream":{"quality":150}}"#, #""stream.quality" must be between 10 and 95"#),
+        (#"{"website_url":"ws://x","deviceId":"d","organizationId":"o","stream":{"quality":150}}"#, #""stream.quality" must be a whole number from 10 to 95"#),
+        // Found by the device-config fuzz target: numbers too large for an Int trapped.
+        (#"{"website_url":"ws://x","deviceId":"d","organizationId":"o","lcd":{"columns":16111111111111111111111}}"#, #""lcd.columns" must be a whole number from 1 to 40"#),
+        (#"{"website_url":"ws://x","deviceId":"d","organizationId":"o","detectedInterval":1e300}"#, #""detectedInterval" must be 0 to 86400 seconds"#),
     ])
     func brokenConfigsNameTheFileAndTheKey(text: String, message: String) throws {
         let path = try write(text)
@@ -44,6 +47,36 @@ struct AgentConfigurationTests {
             #expect(error.description.hasPrefix(path + ": "))
             #expect(error.description.contains(message), "\(error.description)")
         }
+    }
+
+    @Test func aSecretIsNotSentInTheClearAcrossTheNetworkUnlessTheConfigSaysSo() throws {
+        let secret = #""deviceSecret":"0123456789abcdef""#
+        let plain = try write(#"{"website_url":"ws://192.168.1.10:3001","deviceId":"d","organizationId":"o",\#(secret)}"#)
+        #expect(throws: AgentConfiguration.Problem.self) { try AgentConfiguration.load(path: plain) }
+        // Found by the device-config fuzz target: an upper-case letter in the scheme slipped past the check.
+        let shouted = try write(#"{"website_url":"wS://192.168.1.10:3001","deviceId":"d","organizationId":"o",\#(secret)}"#)
+        #expect(throws: AgentConfiguration.Problem.self) { try AgentConfiguration.load(path: shouted) }
+        #expect(try AgentConfiguration.load(path: try write(#"{"website_url":"WSS://School.example","deviceId":"d","organizationId":"o"}"#))
+                .websiteURL.scheme == "wss")
+        do { _ = try AgentConfiguration.load(path: plain) } catch {
+            #expect(error.description.contains(#""deviceSecret" would travel unencrypted over ws:// to 192.168.1.10"#), "\(error)")
+        }
+        for accepted in [#"{"website_url":"wss://school.example","deviceId":"d","organizationId":"o",\#(secret)}"#,
+                         #"{"website_url":"ws://127.0.0.1:3001","deviceId":"d","organizationId":"o",\#(secret)}"#,
+                         #"{"website_url":"ws://192.168.1.10:3001","deviceId":"d","organizationId":"o",\#(secret),"allowPlaintextSecret":true}"#,
+                         #"{"website_url":"ws://192.168.1.10:3001","deviceId":"d","organizationId":"o"}"#] {
+            #expect(throws: Never.self, "\(accepted)") { try AgentConfiguration.load(path: try write(accepted)) }
+        }
+    }
+
+    @Test func aConfigWhoseSecretOthersCanReadIsReported() throws {
+        let path = try write(#"{"website_url":"wss://school.example","deviceId":"d","organizationId":"o","deviceSecret":"s3cr3t"}"#)
+        chmod(path, 0o644)
+        #expect(try AgentConfiguration.load(path: path).warnings == [
+            "\(path) holds the device's secret and can be read by other users (mode 644): chmod 600 \(path)"])
+        chmod(path, 0o600)
+        #expect(try AgentConfiguration.load(path: path).warnings.isEmpty)
+        #expect(try AgentConfiguration.load(path: path).tls.minimumTLSVersion == .tlsv12, "TLS 1.0 and 1.1 are refused")
     }
 
     @Test func missingFile() {

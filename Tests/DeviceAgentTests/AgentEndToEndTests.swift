@@ -14,6 +14,7 @@ struct AgentEndToEndTests {
         let server = try await RunningServer.start(.sqlite)
         defer { Task { await server.stop() } }
         let school = try await server.stores.roster.addOrganization(name: "Springfield High")
+        let secret = try await server.register(device: "door-1", organization: school.id)
         var ids: [String: String] = [:]
         for (person, photos) in [("barack_obama", [1, 3]), ("joe_biden", [1]), ("john_salley", [1, 3]), ("paul_rudd", [1])] {
             let uploads = try photos.map { try PhotoUpload(bytes: Array(try Data(contentsOf: URL(fileURLWithPath: Fixtures.face("\(person)/\($0).jpg"))))) }
@@ -25,7 +26,7 @@ struct AgentEndToEndTests {
                                              "barack_obama/2.jpg"])
         let directory = try Fixtures.scratchDirectory()
         try Data("""
-            {"website_url":"ws://127.0.0.1:\(server.port)","deviceId":"door-1","organizationId":"\(school.id)","camera":"\(clip)",
+            {"website_url":"ws://127.0.0.1:\(server.port)","deviceId":"door-1","deviceSecret":"\(secret)","organizationId":"\(school.id)","camera":"\(clip)",
              "detectedInterval":0}
             """.utf8).write(to: URL(fileURLWithPath: directory + "/config.json"))
         let dashboard = try await server.dashboard(watching: "door-1", organization: school.id)

@@ -1,3 +1,4 @@
+import ChildProcess
 import BackendStore
 import DeviceAgent
 import Foundation
@@ -14,6 +15,7 @@ struct AgentProcessTests {
         let server: RunningServer
         let organization: String
         let students: [String: String]
+        let secret: String
     }
 
     func school(port: Int? = nil, store: BackendStores.Location? = nil) async throws -> School {
@@ -28,12 +30,13 @@ struct AgentProcessTests {
             students[person] = try await server.stores.roster.addStudent(organizationId: organization.id, name: person, enrollmentNo: person,
                                                                          photos: [upload]).id
         }
-        return School(server: server, organization: organization.id, students: students)
+        let secret = try await server.register(device: "door-1", organization: organization.id)
+        return School(server: server, organization: organization.id, students: students, secret: secret)
     }
 
-    func writeConfig(in directory: String, port: Int, clip: String) throws {
+    func writeConfig(in directory: String, port: Int, clip: String, secret: String) throws {
         try Data("""
-            {"website_url":"ws://127.0.0.1:\(port)","deviceId":"door-1","organizationId":"65f0c1a2b3c4d5e6f7a8b9c0",
+            {"website_url":"ws://127.0.0.1:\(port)","deviceId":"door-1","organizationId":"65f0c1a2b3c4d5e6f7a8b9c0","deviceSecret":"\(secret)",
              "camera":"\(clip)","display":"none"}
             """.utf8).write(to: URL(fileURLWithPath: directory + "/config.json"))
     }
@@ -44,28 +47,22 @@ struct AgentProcessTests {
     }
 
     /// Starts the device; returns it running.
-    func startDevice(in directory: String, fast: Bool = true) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Fixtures.executable("streaktrack"))
-        process.arguments = ["run"] + (fast ? ["--fast"] : []) + ["--config", directory + "/config.json"]
-        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
-        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-        try process.run()
-        return process
+    func startDevice(in directory: String, fast: Bool = true) throws -> ChildProcess {
+        try ChildProcess(Fixtures.executable("streaktrack"), ["run"] + (fast ? ["--fast"] : []) + ["--config", directory + "/config.json"],
+                         output: .null, errors: .null)
     }
 
-    func killOnceMarked(_ process: Process, directory: String) async throws {
+    func killOnceMarked(_ process: ChildProcess, directory: String) async throws {
         try await waitUntil(timeout: .seconds(60)) { !marks(in: directory).isEmpty || !process.isRunning }
         #expect(process.isRunning, "killed in the middle, not after the end")
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        #expect(process.terminationReason == .uncaughtSignal)
+        process.send(SIGKILL)
+        #expect(process.wait() == 128 + SIGKILL)
     }
 
     func runToTheEnd(in directory: String) async throws {
         let process = try startDevice(in: directory)
         try await waitUntil(timeout: .seconds(90)) { !process.isRunning }
-        #expect(process.terminationStatus == 0)
+        #expect(process.wait() == 0)
     }
 
     @Test("killed online after its first mark, restarted: every mark exactly once")
@@ -74,7 +71,7 @@ struct AgentProcessTests {
         defer { Task { await school.server.stop() } }
         let clip = try await Clips.make(of: ["barack_obama/2.jpg", "chris_pratt/1.jpg", "joe_biden/2.jpg", "john_salley/2.jpg"])
         let directory = try Fixtures.scratchDirectory()
-        try writeConfig(in: directory, port: school.server.port, clip: clip)
+        try writeConfig(in: directory, port: school.server.port, clip: clip, secret: school.secret)
         try await killOnceMarked(try startDevice(in: directory), directory: directory)
         try await runToTheEnd(in: directory)
 
@@ -93,14 +90,15 @@ struct AgentProcessTests {
         let first = try await school(port: port, store: store)
         let directory = try Fixtures.scratchDirectory()
         // Online with only a stranger at the door: the roster is synced, nobody marked.
-        try writeConfig(in: directory, port: port, clip: try await Clips.make(of: ["chris_pratt/1.jpg"]))
+        try writeConfig(in: directory, port: port, clip: try await Clips.make(of: ["chris_pratt/1.jpg"]), secret: first.secret)
         try await runToTheEnd(in: directory)
         #expect(marks(in: directory).isEmpty)
         await first.server.stop()
 
         // The backend is down: marks go to the outbox; the device is killed midway.
         try writeConfig(in: directory, port: port,
-                        clip: try await Clips.make(of: ["barack_obama/2.jpg", "joe_biden/2.jpg", "john_salley/2.jpg", "chris_pratt/1.jpg"]))
+                        clip: try await Clips.make(of: ["barack_obama/2.jpg", "joe_biden/2.jpg", "john_salley/2.jpg", "chris_pratt/1.jpg"]),
+                        secret: first.secret)
         try await killOnceMarked(try startDevice(in: directory), directory: directory)
         var ledger = try await AttendanceLedger(directory: directory, deviceId: "door-1", session: AttendanceTimestamp.day(of: Date()))
         #expect(try await ledger.pending().count >= 1, "the marks made offline wait in the outbox")
@@ -128,16 +126,16 @@ struct AgentProcessTests {
                                              "chris_pratt/1.jpg", "chris_pratt/1.jpg", "chris_pratt/1.jpg", "chris_pratt/1.jpg",
                                              "chris_pratt/1.jpg", "chris_pratt/1.jpg", "chris_pratt/1.jpg", "chris_pratt/1.jpg"])
         let directory = try Fixtures.scratchDirectory()
-        try writeConfig(in: directory, port: school.server.port, clip: clip)
+        try writeConfig(in: directory, port: school.server.port, clip: clip, secret: school.secret)
         let device = try startDevice(in: directory, fast: false)
         try await waitUntil(timeout: .seconds(60)) { !marks(in: directory).isEmpty || !device.isRunning }
         try #require(device.isRunning)
         let signalled = ContinuousClock.now
-        kill(device.processIdentifier, SIGTERM)
+        device.send(SIGTERM)
         try await waitUntil(timeout: .seconds(10)) { !device.isRunning }
         let took = ContinuousClock.now - signalled
         print("stopped \(took) after SIGTERM")
-        #expect(device.terminationReason == .exit && device.terminationStatus == 0)
+        #expect(device.wait() == 0)
         #expect(took < .seconds(5), "stops within seconds: \(took)")
         let kept = marks(in: directory)
         #expect(!kept.isEmpty)

@@ -14,6 +14,7 @@ struct AgentStreamingTests {
         let server = try await RunningServer.start(.sqlite)
         defer { Task { await server.stop() } }
         let school = try await server.stores.roster.addOrganization(name: "Springfield High")
+        let secret = try await server.register(device: "door-1", organization: school.id)
         let photos = try [1, 3].map { try PhotoUpload(bytes: Array(try Data(contentsOf: URL(fileURLWithPath: Fixtures.face("barack_obama/\($0).jpg"))))) }
         let obama = try await server.stores.roster.addStudent(organizationId: school.id, name: "Barack Obama", enrollmentNo: "B1", photos: photos)
 
@@ -26,7 +27,7 @@ struct AgentStreamingTests {
         let frame = try RGBImage.filled(width: 640, height: 480, red: 90, green: 110, blue: 120).pasting(fitted, atX: 120, y: 40).jpegData()
         for i in 0..<120 { try Data(frame).write(to: URL(fileURLWithPath: String(format: "%@/%03d.jpg", frames, i))) }
         try Data("""
-            {"website_url":"ws://127.0.0.1:\(server.port)","deviceId":"door-1","organizationId":"\(school.id)","camera":"\(frames)",
+            {"website_url":"ws://127.0.0.1:\(server.port)","deviceId":"door-1","deviceSecret":"\(secret)","organizationId":"\(school.id)","camera":"\(frames)",
              "stream":{"maxFps":4,"quality":60,"maxWidth":320}}
             """.utf8).write(to: URL(fileURLWithPath: directory + "/config.json"))
         let configuration = try AgentConfiguration.load(path: directory + "/config.json")

@@ -51,7 +51,7 @@ struct BackendLinkTests {
         #expect(try await ledger.pending().count == 3)
 
         // Up it comes.
-        let server = try await RunningServer.start(.sqlite) {
+        let server = try await RunningServer.start(.sqlite, openDevices: true) {
             $0.port = port
             $0.store = .sqlite(dataDirectory: serverData)
         }
@@ -94,7 +94,7 @@ struct BackendLinkTests {
         let data = try Fixtures.scratchDirectory()
         let organizationId = ObjectID.make()
         let students = try await seed(data, organizationId: organizationId)
-        var server = try await RunningServer.start(.sqlite) { $0.port = port; $0.store = .sqlite(dataDirectory: data) }
+        var server = try await RunningServer.start(.sqlite, openDevices: true) { $0.port = port; $0.store = .sqlite(dataDirectory: data) }
         let (ledger, events, link, running) = try await startDevice(port: port, organizationId: organizationId)
         try await waitUntil { events.all.contains(.connected) }
         _ = try await ledger.record(students[0], at: Date())
@@ -106,7 +106,7 @@ struct BackendLinkTests {
         for student in students.dropFirst() { _ = try await ledger.record(student, at: Date()) }
         #expect(try await ledger.pending().count == 2)
 
-        server = try await RunningServer.start(.sqlite) { $0.port = port; $0.store = .sqlite(dataDirectory: data) }
+        server = try await RunningServer.start(.sqlite, openDevices: true) { $0.port = port; $0.store = .sqlite(dataDirectory: data) }
         try await waitUntil(timeout: .seconds(10)) { events.delivered == 3 }
         let records = try await server.stores.attendance.records(organizationId: organizationId, day: AttendanceTimestamp.day(of: Date()))
         #expect(records.count == 3)
@@ -122,7 +122,7 @@ struct BackendLinkTests {
         let data = try Fixtures.scratchDirectory()
         let organizationId = ObjectID.make()
         let students = try await seed(data, organizationId: organizationId)
-        let server = try await RunningServer.start(.sqlite) {
+        let server = try await RunningServer.start(.sqlite, openDevices: true) {
             $0.port = port
             $0.store = .sqlite(dataDirectory: data)
             $0.acknowledgements = false

@@ -57,6 +57,28 @@ struct CameraTests {
         #expect(numbers.count < 10 && numbers.last == 10, "frames were dropped, and the newest one came through")
     }
 
+    /// The child's process group, from the pid the shell wrote: gone means no
+    /// process of it is left (the shell, and the ffmpeg it started, not exec'd).
+    func groupIsGone(_ pidFile: String) -> Bool {
+        guard let text = try? String(contentsOfFile: pidFile, encoding: .utf8), let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        else { return false }
+        return kill(-pid, 0) != 0 && errno == ESRCH
+    }
+
+    @Test func aStoppedCameraCommandIsReallyGone() async throws {
+        let directory = try Fixtures.scratchDirectory()
+        let command = "echo $$ > \(directory)/pid; ffmpeg -loglevel error -re -f lavfi -i testsrc=size=320x240:rate=10 -f image2pipe -c:v mjpeg -; echo ended"
+        let feed = try CameraFeed(try CameraSource.parse("pipe:" + command), realTime: true)
+        var frames = 0
+        for await _ in feed.frames {
+            frames += 1
+            if frames == 3 { feed.stop() }
+        }
+        #expect(frames >= 3)
+        try await waitUntil(timeout: .seconds(5)) { groupIsGone(directory + "/pid") }
+        #expect(feed.ending == nil, "stopped on purpose is not a failure")
+    }
+
     @Test func foldersAndBadCameras() async throws {
         let folder = try Fixtures.scratchDirectory()
         for (i, photo) in ["john_salley/1.jpg", "john_savage/1.jpg", "joe_biden/1.jpg"].enumerated() {

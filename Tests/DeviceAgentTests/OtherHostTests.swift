@@ -20,6 +20,7 @@ struct OtherHostTests {
         #expect(photoHost != "127.0.0.1", "the roster names a network address: \(server.server.publicURL)")
 
         let organization = try await server.stores.roster.addOrganization(name: "Springfield High", id: "65f0c1a2b3c4d5e6f7a8b9c1")
+        let secret = try await server.register(device: "door-1", organization: organization.id)
         var enrolled: Set<String> = []
         for person in ["barack_obama", "joe_biden"] {
             let photo = try PhotoUpload(bytes: Array(try Data(contentsOf: URL(fileURLWithPath: Fixtures.face("\(person)/1.jpg")))))
@@ -35,6 +36,7 @@ struct OtherHostTests {
         let clip = try await Clips.make(of: ["barack_obama/2.jpg", "chris_pratt/1.jpg", "joe_biden/2.jpg"])
         try Data("""
             {"website_url":"ws://\(door.hostAddress):\(server.port)","deviceId":"door-1","organizationId":"\(organization.id)",
+             "deviceSecret":"\(secret)","allowPlaintextSecret":true,
              "camera":"\(clip)","display":"none"}
             """.utf8).write(to: URL(fileURLWithPath: directory + "/config.json"))
         let run = try await door.run(Fixtures.executable("streaktrack"), ["run", "--fast", "--config", directory + "/config.json"])

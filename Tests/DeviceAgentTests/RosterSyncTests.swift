@@ -30,8 +30,8 @@ struct RosterSyncTests {
         try Data("not a photo".utf8).write(to: URL(fileURLWithPath: files + "/text.jpg"))
         let whole = try Data(contentsOf: URL(fileURLWithPath: Fixtures.face("joe_biden/2.jpg")))
         try whole.prefix(whole.count / 2).write(to: URL(fileURLWithPath: files + "/cut.jpg"))
-        let server = try await FileServer.start(serving: files)
-        defer { server.stop() }
+        let server = try await TestFileServer.start(serving: files)
+        defer { server.kill() }
         let base = "http://127.0.0.1:\(server.port)"
 
         let asha = RosterStudent(id: "a", name: "Asha Verma", enrollmentNo: "1", images: ["\(base)/asha1.jpg", "\(base)/asha2.jpg", "\(base)/missing.jpg"])
@@ -69,35 +69,59 @@ struct RosterSyncTests {
         _ = try await sync.run(Roster(students: [asha, meera]))
         #expect(Set(try await store.index().labels) == ["a"])
         await store.close()
+        await server.stop()
     }
 }
 
-/// `python3 -m http.server` on a free loopback port, serving a folder.
-final class FileServer: Sendable {
-    let port: Int
-    private let process: Process
+/// Photo hosts that misbehave on purpose: one that trickles its body, one that
+/// redirects elsewhere; and our backend's links, signed anew on every roster.
+@Suite("Roster sync against hostile photo hosts")
+struct HostilePhotoHostTests {
+    @Test func aTricklingBodyIsCutOffAndRedirectsStayAtHome() async throws {
+        let files = try Fixtures.scratchDirectory()
+        try FileManager.default.copyItem(atPath: Fixtures.face("barack_obama/1.jpg"), toPath: files + "/asha.jpg")
+        let server = try await TestFileServer.start(serving: files)
+        defer { server.kill() }
+        let downloader = HTTPPhotoDownloader(timeout: 3, maxBytes: 200_000)
 
-    static func start(serving directory: String) async throws -> FileServer {
-        let port = try freePort()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: which("python3") ?? "/usr/bin/python3")
-        process.arguments = ["-m", "http.server", String(port), "--bind", "127.0.0.1", "--directory", directory]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let server = FileServer(port: port, process: process)
-        try await waitUntil {
-            (try? await HTTPTestClient(base: "http://127.0.0.1:\(port)", token: nil).get("/")) != nil
+        let started = ContinuousClock.now
+        await #expect(throws: AgentError.self) { _ = try await downloader.fetch("\(server.base)/slow/asha.jpg") }
+        let took = ContinuousClock.now - started
+        #expect(took < .seconds(6), "the time limit covers the body too: \(took)")
+        do { _ = try await downloader.fetch("\(server.base)/away/asha.jpg") } catch {
+            #expect("\(error)".contains("redirected to another host"), "\(error)")
         }
-        return server
+        let home = try await downloader.fetch("\(server.base)/home/asha.jpg")
+        #expect(home == Array(try Data(contentsOf: URL(fileURLWithPath: files + "/asha.jpg"))), "a redirect within the host is followed")
+        await server.stop()
     }
 
-    private init(port: Int, process: Process) {
-        self.port = port
-        self.process = process
+    @Test func aLinkSignedAnewIsNotANewPhoto() async throws {
+        let files = try Fixtures.scratchDirectory()
+        try FileManager.default.copyItem(atPath: Fixtures.face("barack_obama/1.jpg"), toPath: files + "/1.jpg")
+        let server = try await TestFileServer.start(serving: files)
+        defer { server.kill() }
+        let store = try await FaceStore(directory: try Fixtures.scratchDirectory())
+        let downloader = RosterSyncTests.CountingDownloader(HTTPPhotoDownloader(timeout: 5))
+        let sync = RosterSync(store: store, engine: await Fixtures.engine, downloader: downloader)
+        func roster(expires: Int, signature: String) -> Roster {
+            Roster(students: [RosterStudent(id: "a", name: "Asha", enrollmentNo: "1",
+                                            images: ["\(server.base)/1.jpg?for=door-1&expires=\(expires)&signature=\(signature)"])])
+        }
+        #expect(try await sync.run(roster(expires: 1_000, signature: "aa")).encoded == 1)
+        let again = try await sync.run(roster(expires: 2_000, signature: "bb"))
+        #expect(again.reused == 1 && again.encoded == 0)
+        #expect(downloader.count.withLock { $0 } == 1, "downloaded once")
+        #expect(Set(try await store.index().labels) == ["a"])
+        await store.close()
+        await server.stop()
     }
 
-    func stop() {
-        process.terminate()
+    @Test func aStoppedTestServerIsGone() async throws {
+        let server = try await TestFileServer.start(serving: try Fixtures.scratchDirectory())
+        #expect(server.isRunning)
+        await server.stop()
+        #expect(!server.isRunning)
+        #expect(kill(server.pid, 0) != 0, "reaped, not a zombie or an orphan")
     }
 }

@@ -34,6 +34,7 @@ struct SecureLinkTests {
         }
         defer { Task { await server.stop() } }
         let school = try await server.stores.roster.addOrganization(name: "Springfield High")
+        let secret = try await server.register(device: "door-1", organization: school.id)
         let photos = try [1, 3].map { try PhotoUpload(bytes: Array(try Data(contentsOf: URL(fileURLWithPath: Fixtures.face("barack_obama/\($0).jpg"))))) }
         let obama = try await server.stores.roster.addStudent(organizationId: school.id, name: "Barack Obama", enrollmentNo: "B1", photos: photos)
 
@@ -44,7 +45,7 @@ struct SecureLinkTests {
         let directory = try Fixtures.scratchDirectory()
         let clip = try await Clips.make(of: ["barack_obama/2.jpg"])
         try Data("""
-            {"website_url":"wss://127.0.0.1:\(server.port)","deviceId":"door-1","organizationId":"\(school.id)","camera":"\(clip)",
+            {"website_url":"wss://127.0.0.1:\(server.port)","deviceId":"door-1","deviceSecret":"\(secret)","organizationId":"\(school.id)","camera":"\(clip)",
              "caFile":"\(ca)"}
             """.utf8).write(to: URL(fileURLWithPath: directory + "/config.json"))
         let configuration = try AgentConfiguration.load(path: directory + "/config.json")

@@ -20,6 +20,26 @@ struct ImageDecodingTests {
         }
     }
 
+    /// What the image-decode fuzz target found, kept in Fuzz/regressions: a JPEG whose
+    /// tolerated warning (stray bytes) is followed by a fatal error was reported as
+    /// decoded, with pixels never written (heap garbage instead of an error).
+    @Test func fuzzFindingsAreRefused() throws {
+        let folder = Fixtures.repositoryRoot + "/Fuzz/regressions/image-decode"
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+        #expect(!names.isEmpty, "the regression inputs are in the repository")
+        for name in names {
+            expectFailure(.corruptImage, containing: "corrupt JPEG", try bytes(folder + "/" + name))
+        }
+    }
+
+    /// A palette PNG with transparency decodes as PIL's convert('RGB') does: the
+    /// palette's colours, transparency dropped (it was refused as "unexpected pixel layout").
+    @Test func aPalettePNGWithTransparencyDecodesToItsColours() throws {
+        let corpus = Fixtures.repositoryRoot + "/Fuzz/corpus/image-decode/"
+        let transparent = try RGBImage(contentsOfFile: corpus + "palette-trns.png")
+        #expect(transparent == (try RGBImage(contentsOfFile: corpus + "palette.png")))
+    }
+
     @Test func emptyFile() {
         expectFailure(.notAnImage, containing: "empty", [])
     }

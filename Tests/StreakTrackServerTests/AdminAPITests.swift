@@ -33,7 +33,7 @@ struct AdminAPITests {
         let body = try #require(try student.json() as? [String: Any])
         let studentId = try #require(body["_id"] as? String)
         let images = try #require(body["images"] as? [String])
-        #expect(images.count == 2 && images[0].hasPrefix("http://127.0.0.1:\(server.port)/photos/"))
+        #expect(images.count == 2 && images[0].hasPrefix("http://127.0.0.1:\(server.port)/photos/") && images[0].contains("for=dashboard"))
         let duplicate = try await api.request("POST", "/api/students", json: [
             "organizationId": organizationId, "name": "Other", "enrollmentNo": "=1+1",
         ])
@@ -41,7 +41,8 @@ struct AdminAPITests {
 
         let photoReply = try await server.anonymousHTTP.get(String(images[0].dropFirst("http://127.0.0.1:\(server.port)".count)))
         #expect(photoReply.status == 200 && Array(photoReply.body) == SampleSchool.photo)
-        #expect(try await server.anonymousHTTP.get("/photos/000000000000000000000000").status == 404)
+        #expect(try await server.anonymousHTTP.get("/photos/000000000000000000000000").status == 401, "no link, no token")
+        #expect(try await api.get("/photos/000000000000000000000000").status == 404)
 
         let list = try await api.get("/api/students?organizationId=\(organizationId)")
         #expect((try list.json() as? [Any])?.count == 1)
@@ -73,8 +74,13 @@ struct AdminAPITests {
             "deviceId": "door-1", "organizationId": school.organizationId, "name": "Main door",
         ])
         #expect(created.status == 201)
-        let secret = try #require((try created.json() as? [String: Any])?["secret"] as? String)
+        let reply = try #require(try created.json() as? [String: Any])
+        let secret = try #require(reply["secret"] as? String)
         #expect(secret.count == 64)
+        // A ready config.json for the device: where to connect, who it is, and its secret.
+        let config = try #require(reply["config"] as? [String: String])
+        #expect(config == ["website_url": "ws://127.0.0.1:\(server.port)", "deviceId": "door-1",
+                           "organizationId": school.organizationId, "deviceSecret": secret])
         let listed = try #require(try await server.http.get("/api/devices?organizationId=\(school.organizationId)").json() as? [[String: Any]])
         #expect(listed.count == 1 && listed[0]["online"] as? Bool == false && listed[0]["hasSecret"] as? Bool == true)
         #expect(try await server.http.request("DELETE", "/api/devices/door-1").status == 204)
@@ -85,9 +91,11 @@ struct AdminAPITests {
         defer { Task { await server.stop() } }
         let school = try await SampleSchool.create(in: server.stores)
         let health = try await server.anonymousHTTP.get("/healthz")
-        #expect(health.status == 200 && health.text == #"{"status":"ok","store":"sqlite"}"#)
+        #expect(health.status == 200 && health.text == #"{"status":"ok"}"#, "no detail for anyone")
+        #expect(try await server.http.get("/healthz").text == #"{"status":"ok","store":"sqlite"}"#, "the admin sees the store")
 
-        let device = try await server.device("door-1", organization: school.organizationId)
+        let secret = try await server.register(device: "door-1", organization: school.organizationId)
+        let device = try await server.device("door-1", organization: school.organizationId, secret: secret)
         _ = try await device.next()
         try await device.send(school.attendance())
         try await device.send("{broken")
@@ -110,12 +118,13 @@ struct AdminAPITests {
         let server = try await RunningServer.start(.sqlite) { $0.allowedOrigins = ["https://school.example"] }
         defer { Task { await server.stop() } }
         let school = try await SampleSchool.create(in: server.stores)
-        let base = "ws://127.0.0.1:\(server.port)/api/ws?deviceId=door-1&organizationId=\(school.organizationId)&isHardware=false"
-        let foreign = try await TestSocket.connect(base, headers: ["Origin": "https://evil.example"])
+        let foreign = try await server.dashboard(watching: "door-1", organization: school.organizationId,
+                                                 headers: ["Origin": "https://evil.example"])
         #expect(try await foreign.next() == #"{"error":"Origin not allowed"}"#)
         #expect(try await foreign.closeCode() == 1008)
         for origin in ["https://school.example", "http://127.0.0.1:\(server.port)"] {
-            let allowed = try await TestSocket.connect(base + "&status=1", headers: ["Origin": origin])
+            let allowed = try await server.dashboard(watching: "door-1", organization: school.organizationId, extra: "&status=1",
+                                                     headers: ["Origin": origin])
             #expect(try await allowed.next()?.contains("device_status") == true, "\(origin)")
             await allowed.close()
         }

@@ -19,7 +19,8 @@ struct DashboardBrowserTests {
         _ = try await server.stores.attendance.record(
             Sighting(name: "Asha Verma", enrollmentNo: "0801CS211", deviceId: "door-1", studentId: school.studentId, timestamp: now),
             organizationId: school.organizationId, deviceId: "door-1", eventId: nil)
-        let device = try await server.device("door-1", organization: school.organizationId)
+        let secret = try await server.register(device: "door-1", organization: school.organizationId)
+        let device = try await server.device("door-1", organization: school.organizationId, secret: secret)
         _ = try await device.next()
 
         let profile = try Fixtures.scratchDirectory()

@@ -20,7 +20,8 @@ struct DatabaseOutageTests {
         let server = try await RunningServer.start(.postgres) { $0.store = .postgres(url: parts.string!, schema: schema) }
         defer { Task { await server.stop() } }
         let school = try await SampleSchool.create(in: server.stores)
-        let device = try await server.device("door-1", organization: school.organizationId, extra: "&ack=1")
+        let secret = try await server.register(device: "door-1", organization: school.organizationId)
+        let device = try await server.device("door-1", organization: school.organizationId, extra: "&ack=1", secret: secret)
         _ = try await device.next()  // roster
 
         relay.cut()

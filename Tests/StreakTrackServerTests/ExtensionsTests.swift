@@ -5,12 +5,12 @@ import TestSupport
 import Testing
 
 /// What our backend adds, invisible to an old peer: acknowledgements, roster
-/// pushes, device status, and device authentication.
+/// pushes and device status. (Who may connect at all: `AccessTests`.)
 @Suite("Backend extensions")
 struct ExtensionsTests {
     @Test(arguments: StoreKind.allCases)
     func acknowledgedDeliveryStoresOnceAndAcknowledgesResends(kind: StoreKind) async throws {
-        let server = try await RunningServer.start(kind)
+        let server = try await RunningServer.start(kind, openDevices: true)
         defer { Task { await server.stop() } }
         let school = try await SampleSchool.create(in: server.stores)
         let device = try await server.device("door-1", organization: school.organizationId, extra: "&ack=1")
@@ -35,7 +35,7 @@ struct ExtensionsTests {
     }
 
     @Test func anOldDeviceNeverSeesAnAcknowledgement() async throws {
-        let server = try await RunningServer.start(.sqlite)
+        let server = try await RunningServer.start(.sqlite, openDevices: true)
         defer { Task { await server.stop() } }
         let school = try await SampleSchool.create(in: server.stores)
         let device = try await server.device("door-1", organization: school.organizationId)
@@ -51,7 +51,7 @@ struct ExtensionsTests {
 
     @Test(arguments: StoreKind.allCases)
     func rosterChangesArePushedWithoutReconnecting(kind: StoreKind) async throws {
-        let server = try await RunningServer.start(kind)
+        let server = try await RunningServer.start(kind, openDevices: true)
         defer { Task { await server.stop() } }
         let school = try await SampleSchool.create(in: server.stores)
         let device = try await server.device("door-1", organization: school.organizationId)
@@ -83,7 +83,7 @@ struct ExtensionsTests {
     }
 
     @Test func dashboardsThatAskGetDeviceStatus() async throws {
-        let server = try await RunningServer.start(.sqlite)
+        let server = try await RunningServer.start(.sqlite, openDevices: true)
         defer { Task { await server.stop() } }
         let school = try await SampleSchool.create(in: server.stores)
         let modern = try await server.dashboard(watching: "door-1", organization: school.organizationId, extra: "&status=1")
@@ -97,46 +97,5 @@ struct ExtensionsTests {
         #expect(old.pending.isEmpty, "a dashboard that did not ask gets no status messages")
         await modern.close()
         await old.close()
-    }
-
-    @Test(arguments: StoreKind.allCases)
-    func deviceAuthentication(kind: StoreKind) async throws {
-        let server = try await RunningServer.start(kind)
-        defer { Task { await server.stop() } }
-        let school = try await SampleSchool.create(in: server.stores)
-        // Open, as the original: any device id gets in.
-        let anyone = try await server.device("anything", organization: school.organizationId)
-        #expect(try await anyone.next()?.hasPrefix(#"{"students""#) == true)
-        await anyone.close()
-
-        let secret = try await server.stores.devices.register(id: "door-1", organizationId: school.organizationId, name: "Main")
-        _ = try await server.stores.devices.register(id: "legacy", organizationId: school.organizationId, name: "Old Pi",
-                                                     admitWithoutSecret: true)
-        let turnOn = try await server.http.request("PUT", "/api/settings", json: ["deviceAuthentication": true])
-        #expect(turnOn.status == 200)
-
-        let header = ConnectionParameters.secretHeader
-        let refused: [(String, [String: String], String)] = [
-            ("intruder", [:], #"{"error":"Device intruder is not registered."}"#),
-            ("door-1", [:], #"{"error":"Device door-1 must present its secret."}"#),
-            ("door-1", [header: "wrong"], #"{"error":"Device door-1 presented a wrong secret."}"#),
-        ]
-        for (id, headers, error) in refused {
-            let socket = try await server.device(id, organization: school.organizationId, headers: headers)
-            #expect(try await socket.next() == error)
-            #expect(try await socket.closeCode() == 1008)
-        }
-        for (id, headers) in [("door-1", [header: secret]), ("legacy", [:])] {
-            let socket = try await server.device(id, organization: school.organizationId, headers: headers)
-            #expect(try await socket.next()?.hasPrefix(#"{"students""#) == true, "\(id) is admitted")
-            await socket.close()
-        }
-        // Dashboards now need the admin token.
-        let anonymous = try await server.dashboard(watching: "door-1", organization: school.organizationId)
-        #expect(try await anonymous.next() == #"{"error":"Unauthorized"}"#)
-        let signedIn = try await server.dashboard(watching: "door-1", organization: school.organizationId,
-                                                  extra: "&token=\(server.adminToken)&status=1")
-        #expect(try await signedIn.next()?.contains("device_status") == true)
-        await signedIn.close()
     }
 }

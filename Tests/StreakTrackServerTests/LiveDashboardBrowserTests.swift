@@ -15,11 +15,12 @@ struct LiveDashboardBrowserTests {
         defer { Task { await server.stop() } }
         let school = try await SampleSchool.create(in: server.stores)
         _ = try await server.stores.roster.addStudent(organizationId: school.organizationId, name: "Ravi Kumar", enrollmentNo: "0801CS212")
-        let device = try await server.device("door-1", organization: school.organizationId)
+        let secret = try await server.register(device: "door-1", organization: school.organizationId)
+        let device = try await server.device("door-1", organization: school.organizationId, secret: secret)
         _ = try await device.next()
 
         let browser = try await HeadlessChromium.open("http://127.0.0.1:\(server.port)/#token=\(server.adminToken)")
-        defer { browser.close() }
+        defer { browser.kill() }
         let card = "document.querySelector('.device-card')"
         let text = { (id: String) in "document.getElementById('\(id)').textContent" }
         try await browser.waitFor("\(card)?.querySelector('.badge')?.textContent === 'Online'")
@@ -83,5 +84,6 @@ struct LiveDashboardBrowserTests {
         // The device goes away: the page says so.
         await device.close()
         try await browser.waitFor("\(card).querySelector('.badge').textContent === 'Offline'")
+        await browser.close()
     }
 }

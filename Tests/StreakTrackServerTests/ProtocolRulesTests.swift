@@ -9,7 +9,7 @@ import Testing
 struct ProtocolRulesTests {
     @Test(arguments: StoreKind.allCases)
     func rejectionsSendTheOriginalErrorsAndCloseCodes(kind: StoreKind) async throws {
-        let server = try await RunningServer.start(kind)
+        let server = try await RunningServer.start(kind, openDevices: true)
         defer { Task { await server.stop() } }
         let cases: [(String, String, UInt16)] = [
             ("organizationId=\(ObjectID.make())&isHardware=true", #"{"error":"Missing deviceId"}"#, 1003),
@@ -26,14 +26,19 @@ struct ProtocolRulesTests {
 
     @Test(arguments: StoreKind.allCases)
     func hardwareGetsTheRosterFirstAndPhotosAreServed(kind: StoreKind) async throws {
-        let server = try await RunningServer.start(kind)
+        let server = try await RunningServer.start(kind, openDevices: true)
         defer { Task { await server.stop() } }
         let school = try await SampleSchool.create(in: server.stores)
+        // An original device, which cannot send a secret, registered so: its online state is kept.
+        _ = try await server.register(device: "door-1", organization: school.organizationId, admitWithoutSecret: true)
         let device = try await server.device("door-1", organization: school.organizationId)
         let first = try #require(try await device.next())
-        let photoURL = "http://127.0.0.1:\(server.port)/photos/\(school.photoId)"
-        #expect(first == #"{"students":[{"_id":"\#(school.studentId)","name":"Asha Verma","enrollmentNo":"0801CS211","images":["\#(photoURL)"]}]}"#)
-        let photo = try await server.anonymousHTTP.get("/photos/\(school.photoId)")
+        // The photo link is ours: signed for this device, good until it expires.
+        let link = try #require(first.firstMatch(of: /"images":\["([^"]+)"\]/)?.1)
+        #expect(first == #"{"students":[{"_id":"\#(school.studentId)","name":"Asha Verma","enrollmentNo":"0801CS211","images":["\#(link)"]}]}"#)
+        let prefix = "http://127.0.0.1:\(server.port)/photos/\(school.photoId)?for=door-1&expires="
+        #expect(link.hasPrefix(prefix) && link.contains("&signature="), "\(link)")
+        let photo = try await server.anonymousHTTP.get(String(link.dropFirst("http://127.0.0.1:\(server.port)".count)))
         #expect(photo.status == 200 && Array(photo.body) == SampleSchool.photo && photo.headers["content-type"] == "image/jpeg")
         #expect(try await server.stores.devices.device("door-1")?.online == true, "marked online")
 
@@ -48,7 +53,7 @@ struct ProtocolRulesTests {
     }
 
     @Test func invalidOrganizationIdGetsTheOriginalErrorAndStaysOpen() async throws {
-        let server = try await RunningServer.start(.sqlite)
+        let server = try await RunningServer.start(.sqlite, openDevices: true)
         defer { Task { await server.stop() } }
         let device = try await server.device("door-1", organization: "not-an-object-id")
         #expect(try await device.next() == #"{"error":"Invalid organizationId"}"#)
@@ -60,7 +65,7 @@ struct ProtocolRulesTests {
 
     @Test(arguments: StoreKind.allCases)
     func messagesAreForwardedBothWays(kind: StoreKind) async throws {
-        let server = try await RunningServer.start(kind)
+        let server = try await RunningServer.start(kind, openDevices: true)
         defer { Task { await server.stop() } }
         let school = try await SampleSchool.create(in: server.stores)
         let device = try await server.device("door-1", organization: school.organizationId)
@@ -90,7 +95,7 @@ struct ProtocolRulesTests {
 
     @Test(arguments: StoreKind.allCases)
     func attendanceIsStoredOncePerStudentPerDay(kind: StoreKind) async throws {
-        let server = try await RunningServer.start(kind)
+        let server = try await RunningServer.start(kind, openDevices: true)
         defer { Task { await server.stop() } }
         let school = try await SampleSchool.create(in: server.stores)
         let first = try await server.device("door-1", organization: school.organizationId)
@@ -117,7 +122,7 @@ struct ProtocolRulesTests {
 
     /// PROTOCOL.md: "on a database failure `{"error":"Error fetching data"}`" instead of the roster.
     @Test func aDatabaseFailureGetsTheOriginalErrorInsteadOfTheRoster() async throws {
-        let server = try await RunningServer.start(.sqlite)
+        let server = try await RunningServer.start(.sqlite, openDevices: true)
         defer { Task { await server.stop() } }
         let school = try await SampleSchool.create(in: server.stores)
         try await server.stores.database.query("ALTER TABLE photos RENAME TO photos_gone")
@@ -133,7 +138,7 @@ struct ProtocolRulesTests {
     }
 
     @Test func malformedAndHostileMessagesLeaveTheConnectionOpen() async throws {
-        let server = try await RunningServer.start(.sqlite)
+        let server = try await RunningServer.start(.sqlite, openDevices: true)
         defer { Task { await server.stop() } }
         let school = try await SampleSchool.create(in: server.stores)
         let device = try await server.device("door-1", organization: school.organizationId)
@@ -152,7 +157,7 @@ struct ProtocolRulesTests {
     }
 
     @Test func oversizedMessagesCloseTheConnection() async throws {
-        let server = try await RunningServer.start(.sqlite) { $0.maxMessageBytes = 64 << 10 }
+        let server = try await RunningServer.start(.sqlite, openDevices: true) { $0.maxMessageBytes = 64 << 10 }
         defer { Task { await server.stop() } }
         let school = try await SampleSchool.create(in: server.stores)
         let device = try await server.device("door-1", organization: school.organizationId)

@@ -1,3 +1,4 @@
+import ChildProcess
 import Foundation
 import StreakTrackProtocol
 import TestSupport
@@ -15,26 +16,42 @@ struct ServerCommandLineTests {
         // No arguments at all when the original's port is free here (it is on CI).
         let port = portIsFree(3001) ? 3001 : try freePort()
         let server = try start(in: directory, arguments: port == 3001 ? [] : ["--port", "\(port)"])
-        defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
-        let banner = try await output(in: directory, containing: "add a student")
+        defer { server.send(SIGKILL); server.wait() }
+        let banner = try await output(in: directory, containing: "--admit-without-secret`.")
         #expect(banner.contains("StreakTrack server listening on 0.0.0.0:\(port) (SQLite streaktrack-data/streaktrack.db)"))
         #expect(banner.contains("streaktrack-server students add --name"))
-        #expect(banner.contains("WARNING: device authentication is OFF"))
+        #expect(banner.contains("No device is registered yet: only registered devices may connect."))
+        #expect(!banner.contains("WARNING"), "closed by default: nothing to warn about")
         let token = try #require(banner.firstMatch(of: /#token=([0-9a-f]{64})/)?.1)
         let organization = String(try #require(banner.firstMatch(of: /with id ([0-9a-f]{24})/)?.1))
         let http = HTTPTestClient(base: "http://127.0.0.1:\(port)", token: String(token))
         #expect(try await http.get("/healthz").status == 200)
+        // The children's photos and the device secrets are the server user's alone.
+        #expect(try permissions(directory + "/streaktrack-data") == 0o700)
+        #expect(try permissions(directory + "/streaktrack-data/streaktrack.db") == 0o600)
 
-        // A device connects; a student enrolled from the command line reaches it without reconnecting.
-        let device = try await TestSocket.connect(deviceURL(port, "door-1", organization))
+        // An unregistered device is turned away; a registered one connects with the config.json it was given.
+        let stranger = try await TestSocket.connect(deviceURL(port, "door-9", organization))
+        #expect(try await stranger.next() == #"{"error":"Device door-9 is not registered."}"#)
+        #expect(try await stranger.next() == nil, "closed")
+        let registered = try await admin(in: directory, "devices", "add", "door-1", "--name", "Front door",
+                                         "--server-url", "http://127.0.0.1:\(port)")
+        let configText = try #require(registered.stdout.firstRange(of: "{").map { String(registered.stdout[$0.lowerBound...]) })
+        let config = try #require(try JSONSerialization.jsonObject(with: Data(configText.utf8)) as? [String: String])
+        #expect(config["website_url"] == "ws://127.0.0.1:\(port)" && config["deviceId"] == "door-1" && config["organizationId"] == organization)
+        let secret = try #require(config["deviceSecret"])
+        let device = try await TestSocket.connect(deviceURL(port, "door-1", organization), headers: [ConnectionParameters.secretHeader: secret])
         #expect(try await device.next() == #"{"students":[]}"#)
+        #expect(try await admin(in: directory, "devices", "list").stdout.contains("door-1\tFront door\tonline"))
+
+        // A student enrolled from the command line reaches it without reconnecting, with a photo link that works.
         let photo = Fixtures.face("john_salley/1.jpg")
         let added = try await admin(in: directory, "students", "add", "--name", "Asha Verma", "--enrollment-no", "0801CS211", photo)
         #expect(added.status == 0 && added.stdout.contains("\tAsha Verma\t0801CS211\t1 photo(s)"), "\(added)")
         let studentId = try #require(added.stdout.split(separator: "\t").first.map(String.init))
         let roster = try await device.next(containing: "Asha Verma", timeout: .seconds(10))
-        let photoPath = try #require(roster.firstMatch(of: /\/photos\/[0-9a-zA-Z]+/).map { String($0.0) })
-        let served = try await http.get(photoPath)
+        let photoLink = try #require(roster.firstMatch(of: /\/photos\/[^"]+/).map { String($0.0) })
+        let served = try await HTTPTestClient(base: "http://127.0.0.1:\(port)", token: nil).get(photoLink)
         let original = try Data(contentsOf: URL(fileURLWithPath: photo))
         #expect(served.status == 200 && served.body == original)
 
@@ -55,23 +72,10 @@ struct ServerCommandLineTests {
         #expect(csv.hasPrefix("date,time,student_id,name,enrollment_no,device_id,status,method\r\n"))
         #expect(csv.contains(",\(studentId),Asha Verma,0801CS211,door-1,present,"))
 
-        // Device authentication switched on from the command line: only a registered device with its secret gets in.
-        let registered = try await admin(in: directory, "devices", "add", "door-2", "--name", "Back door")
-        let secret = try #require(registered.stdout.split(separator: "\n").last.map(String.init))
-        #expect(secret.count == 64)
-        #expect(try await admin(in: directory, "devices", "require-secret", "on").status == 0)
-        let stranger = try await TestSocket.connect(deviceURL(port, "door-9", organization))
-        #expect(try await stranger.next()?.contains("error") == true)
-        #expect(try await stranger.next() == nil, "closed")
-        let withSecret = try await TestSocket.connect(deviceURL(port, "door-2", organization),
-                                                      headers: [ConnectionParameters.secretHeader: secret])
-        #expect(try await withSecret.next()?.hasPrefix(#"{"students":["#) == true)
-        #expect(try await admin(in: directory, "devices", "list").stdout.contains("door-2\tBack door\tonline"))
-
         // SIGTERM: a clean stop.
-        kill(server.processIdentifier, SIGTERM)
+        server.send(SIGTERM)
         try await waitUntil(timeout: .seconds(10)) { !server.isRunning }
-        #expect(server.terminationReason == .exit && server.terminationStatus == 0)
+        #expect(server.wait() == 0)
     }
 
     @Test func aStoreThatCannotOpenIsAPlainErrorWithStatusOne() async throws {
@@ -86,16 +90,8 @@ struct ServerCommandLineTests {
         }
     }
 
-    private func start(in directory: String, arguments: [String]) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        _ = FileManager.default.createFile(atPath: directory + "/server.out", contents: nil)
-        process.standardOutput = FileHandle(forWritingAtPath: directory + "/server.out")
-        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-        try process.run()
-        return process
+    private func start(in directory: String, arguments: [String]) throws -> ChildProcess {
+        try ChildProcess(program, arguments, currentDirectory: directory, output: .file(directory + "/server.out"), errors: .null)
     }
 
     private func output(in directory: String, containing fragment: String) async throws -> String {
@@ -110,6 +106,10 @@ struct ServerCommandLineTests {
     /// An administration command on the running server's data (the same folder).
     private func admin(in directory: String, _ arguments: String...) async throws -> ProcessOutput {
         try await runProcess(program, arguments, currentDirectory: directory)
+    }
+
+    private func permissions(_ path: String) throws -> Int {
+        try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int ?? -1
     }
 
     private func deviceURL(_ port: Int, _ device: String, _ organization: String) -> String {

@@ -1,3 +1,4 @@
+import ChildProcess
 import Foundation
 import Synchronization
 
@@ -9,7 +10,7 @@ public final class HeadlessChromium: @unchecked Sendable {
         public let description: String
     }
 
-    private let process: Process
+    private let process: ChildProcess
     private let browser: DevToolsConnection
     private let page: DevToolsConnection
 
@@ -19,16 +20,11 @@ public final class HeadlessChromium: @unchecked Sendable {
             throw Failure(description: "Chromium is needed (scripts/setup --with-test-tools installs it)")
         }
         let profile = try Fixtures.scratchDirectory()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = [
+        let process = try ChildProcess(executable, [
             "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--user-data-dir=\(profile)",
             "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0", "--window-size=\(width),\(height)",
             "--hide-scrollbars", url,
-        ]
-        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
-        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-        try process.run()
+        ], output: .null, errors: .null)
         do {
             let browser = DevToolsConnection(try await browserSocket(profile: profile))
             var page: String?
@@ -40,8 +36,7 @@ public final class HeadlessChromium: @unchecked Sendable {
             let pageSocket = try await TestSocket.connect("ws://127.0.0.1:\(browser.port)/devtools/page/\(page!)")
             return HeadlessChromium(process: process, browser: browser, page: DevToolsConnection(pageSocket, port: browser.port))
         } catch {
-            process.terminate()
-            process.waitUntilExit()
+            await process.terminate()
             throw error
         }
     }
@@ -59,7 +54,7 @@ public final class HeadlessChromium: @unchecked Sendable {
         return (try await TestSocket.connect("ws://127.0.0.1:\(port)\(lines[1])"), port)
     }
 
-    private init(process: Process, browser: DevToolsConnection, page: DevToolsConnection) {
+    private init(process: ChildProcess, browser: DevToolsConnection, page: DevToolsConnection) {
         self.process = process
         self.browser = browser
         self.page = page
@@ -119,9 +114,13 @@ public final class HeadlessChromium: @unchecked Sendable {
         try png.write(to: URL(fileURLWithPath: path))
     }
 
-    public func close() {
-        process.terminate()
-        process.waitUntilExit()
+    public func close() async {
+        await process.terminate()
+    }
+
+    /// For `defer`, which cannot wait: SIGKILL to the browser's process group now.
+    public func kill() {
+        process.send(SIGKILL)
     }
 }
 

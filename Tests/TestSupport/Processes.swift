@@ -1,3 +1,4 @@
+import ChildProcess
 import Foundation
 
 /// What a finished child process printed.
@@ -29,35 +30,21 @@ public func runProcess(_ executable: String, _ arguments: [String], environment:
 @discardableResult
 public func runProcessBlocking(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
                        currentDirectory: String? = nil) throws -> ProcessOutput {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    if let environment { process.environment = environment }
-    if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
+    let process = try ChildProcess(executable, arguments, environment: environment, currentDirectory: currentDirectory)
     // Drain both pipes while the child runs, so a chatty child cannot block on a full pipe.
     final class Collected: @unchecked Sendable { var data = Data() }
     let errors = Collected()
     let drained = DispatchSemaphore(value: 0)
     DispatchQueue.global().async {
-        errors.data = err.fileHandleForReading.readDataToEndOfFile()
+        errors.data = process.standardError!.readDataToEndOfFile()
         drained.signal()
     }
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
+    let outData = process.standardOutput!.readDataToEndOfFile()
+    let status = process.wait()
     drained.wait()
-    return ProcessOutput(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+    return ProcessOutput(status: status, stdout: String(decoding: outData, as: UTF8.self),
                          stderr: String(decoding: errors.data, as: UTF8.self))
 }
 
 /// `/usr/bin/env NAME` resolved on PATH.
-public func which(_ name: String) -> String? {
-    for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
-        let path = "\(dir)/\(name)"
-        if FileManager.default.isExecutableFile(atPath: path) { return path }
-    }
-    return nil
-}
+public func which(_ name: String) -> String? { ChildProcess.which(name) }

@@ -1,6 +1,7 @@
 import BackendStore
 import Foundation
 import Logging
+import StreakTrackProtocol
 import StreakTrackServer
 import Synchronization
 
@@ -15,9 +16,13 @@ public final class RunningServer: Sendable {
     public var http: HTTPTestClient { HTTPTestClient(base: "http://127.0.0.1:\(port)", token: adminToken) }
     public var anonymousHTTP: HTTPTestClient { HTTPTestClient(base: "http://127.0.0.1:\(port)", token: nil) }
 
-    public static func start(_ kind: StoreKind, configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> RunningServer {
+    /// `openDevices`: admit unregistered device ids, as the original backend (and
+    /// `streaktrack-server --open-devices`) does; off, as a server starts by default.
+    public static func start(_ kind: StoreKind, openDevices: Bool = false,
+                             configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> RunningServer {
         var configuration = ServerConfiguration(host: "127.0.0.1", port: 0, store: try kind.freshLocation(),
                                                 rosterPollInterval: .milliseconds(200))
+        configuration.openDevices = openDevices
         configure(&configuration)
         var logger = Logger(label: "test.server")
         logger.logLevel = .critical
@@ -44,12 +49,31 @@ public final class RunningServer: Sendable {
         try await TestSocket.connect("ws://127.0.0.1:\(port)/api/ws?\(query)", headers: headers)
     }
 
-    public func device(_ id: String, organization: String, extra: String = "", headers: [String: String] = [:]) async throws -> TestSocket {
-        try await socket("deviceId=\(id)&organizationId=\(organization)&isHardware=true\(extra)", headers: headers)
+    /// A device connection; `secret` goes in the header a registered device sends it in.
+    public func device(_ id: String, organization: String, extra: String = "", secret: String? = nil,
+                       headers: [String: String] = [:]) async throws -> TestSocket {
+        var headers = headers
+        if let secret { headers[ConnectionParameters.secretHeader] = secret }
+        return try await socket("deviceId=\(id)&organizationId=\(organization)&isHardware=true\(extra)", headers: headers)
     }
 
-    public func dashboard(watching id: String, organization: String, extra: String = "") async throws -> TestSocket {
-        try await socket("deviceId=\(id)&organizationId=\(organization)&isHardware=false\(extra)")
+    /// Registers a device and returns its secret.
+    public func register(device id: String, organization: String, admitWithoutSecret: Bool = false) async throws -> String {
+        try await stores.devices.register(id: id, organizationId: organization, name: id, admitWithoutSecret: admitWithoutSecret)
+    }
+
+    /// A dashboard signed in with the admin token, which it offers as a WebSocket
+    /// subprotocol the way the dashboard's page does.
+    public func dashboard(watching id: String, organization: String, extra: String = "",
+                          headers: [String: String] = [:]) async throws -> TestSocket {
+        var headers = headers
+        headers["Sec-WebSocket-Protocol"] = "streaktrack, bearer.\(adminToken)"
+        return try await socket("deviceId=\(id)&organizationId=\(organization)&isHardware=false\(extra)", headers: headers)
+    }
+
+    /// A dashboard with no credentials at all.
+    public func anonymousDashboard(watching id: String, organization: String, headers: [String: String] = [:]) async throws -> TestSocket {
+        try await socket("deviceId=\(id)&organizationId=\(organization)&isHardware=false", headers: headers)
     }
 
     public func stop() async {

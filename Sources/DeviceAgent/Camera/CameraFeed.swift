@@ -1,3 +1,4 @@
+import ChildProcess
 import Foundation
 import Synchronization
 
@@ -11,7 +12,7 @@ public final class CameraFeed: Sendable {
     private let continuation: AsyncStream<CameraFrame>.Continuation
     private let realTime: Bool
     private let credit = DispatchSemaphore(value: 0)
-    private let state = Mutex((process: Process?.none, stopped: false, ending: String?.none))
+    private let state = Mutex((process: ChildProcess?.none, stopped: false, ending: String?.none))
 
     public init(_ source: CameraSource, realTime: Bool, folderFrameRate: Double = 10) throws {
         (frames, continuation) = AsyncStream.makeStream(of: CameraFrame.self, bufferingPolicy: realTime ? .bufferingNewest(1) : .unbounded)
@@ -35,7 +36,10 @@ public final class CameraFeed: Sendable {
             state.stopped = true
             return state.process
         }
-        if process?.isRunning == true { process?.terminate() }
+        if let process {
+            // SIGTERM now, SIGKILL if it lingers; the caller need not wait for either.
+            Task.detached { await process.terminate(grace: .seconds(2)) }
+        }
         credit.signal()
     }
 
@@ -47,30 +51,26 @@ public final class CameraFeed: Sendable {
     }
 
     private func startCommand(_ arguments: [String], description: String) throws {
-        let process = Process()
-        let executable = arguments[0].hasPrefix("/") ? arguments[0] : Self.which(arguments[0])
-        guard let executable else { throw AgentError("cannot start \(description): \(arguments[0]) is not installed") }
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = Array(arguments.dropFirst())
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = FileHandle.nullDevice
-        do { try process.run() } catch { throw AgentError("cannot start \(description): \(error.localizedDescription)") }
+        let process: ChildProcess
+        do {
+            process = try ChildProcess(arguments[0], Array(arguments.dropFirst()))
+        } catch {
+            throw AgentError("cannot start \(description): \(error)")
+        }
         state.withLock { $0.process = process }
         let thread = Thread { [self] in
             var splitter = MJPEGSplitter()
             var number = 0
-            let handle = output.fileHandleForReading
+            let handle = process.standardOutput!
             while !stopped, let data = try? handle.read(upToCount: 1 << 16), !data.isEmpty {
                 for image in splitter.append(data) {
                     number += 1
                     deliver(CameraFrame(encoded: image, number: number))
                 }
             }
-            process.waitUntilExit()
-            let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile().suffix(500), as: UTF8.self)
-            let status = process.terminationStatus
+            if stopped { process.send(SIGTERM) }
+            let message = String(decoding: (process.standardError?.readDataToEndOfFile() ?? Data()).suffix(500), as: UTF8.self)
+            let status = process.wait()
             state.withLock { state in
                 if !state.stopped && status != 0 {
                     state.ending = "\(description) stopped (status \(status)): \(message.trimmingCharacters(in: .whitespacesAndNewlines))"
@@ -99,11 +99,4 @@ public final class CameraFeed: Sendable {
         thread.start()
     }
 
-    static func which(_ name: String) -> String? {
-        for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
-            let path = "\(directory)/\(name)"
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
-        }
-        return nil
-    }
 }

@@ -294,21 +294,9 @@
   }
 
   function renderSettings() {
-    const on = !!(state.settings && state.settings.deviceAuthentication);
-    $('auth-banner').hidden = on;
-    $('auth-status').textContent = on ? 'Device authentication is on' : '';
-  }
-
-  async function enableDeviceAuthentication() {
-    const ok = confirm('Turn on device authentication?\n\nDevices without a secret will be refused, ' +
-      'unless they are set to "admit without secret".');
-    if (!ok) return;
-    try {
-      const result = await api('PUT', '/api/settings', { deviceAuthentication: true });
-      state.settings = result && typeof result === 'object' ? result : { deviceAuthentication: true };
-      renderSettings();
-      toast('Device authentication is on.', 'success');
-    } catch (err) { report(err); }
+    const open = !!(state.settings && state.settings.openDevices);
+    $('auth-banner').hidden = !open;
+    $('auth-status').textContent = open ? 'Open devices' : 'Registered devices only';
   }
 
   // ---------- devices ----------
@@ -419,7 +407,7 @@
     try {
       const result = await api('POST', '/api/devices', body);
       event.target.reset();
-      if (result && result.secret) showSecret(body.deviceId, result.secret);
+      if (result && result.config) showSecret(body.deviceId, JSON.stringify(result.config, null, 2));
       else toast(`Device ${body.deviceId} added.`, 'success');
       refreshDevices();
     } catch (err) { report(err); }
@@ -462,9 +450,8 @@
   function socketUrl(deviceId) {
     const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
     // status=1 asks our backend for device_status messages; an original backend ignores it.
-    const query = new URLSearchParams({
-      deviceId, organizationId: state.orgId, isHardware: 'false', token: state.token, status: '1',
-    });
+    // The token travels as a subprotocol (see openSocket), never in the URL.
+    const query = new URLSearchParams({ deviceId, organizationId: state.orgId, isHardware: 'false', status: '1' });
     return `${proto}//${location.host}/api/ws?${query}`;
   }
 
@@ -475,7 +462,9 @@
       sockets.set(deviceId, entry);
     }
     let ws;
-    try { ws = new WebSocket(socketUrl(deviceId)); } catch (_) { scheduleReconnect(deviceId, entry); return; }
+    try {
+      ws = new WebSocket(socketUrl(deviceId), ['streaktrack', `bearer.${state.token}`]);
+    } catch (_) { scheduleReconnect(deviceId, entry); return; }
     entry.ws = ws;
     ws.onopen = () => {
       entry.openedAt = Date.now();
@@ -533,8 +522,9 @@
     switch (msg.type) {
       case 'attendance': onAttendance(msg.student, deviceId); break;
       case 'detected': onSighting(msg.student, deviceId); break;
-      case 'live_stream': onFrame(msg.deviceId || deviceId, msg.frame); break;
-      case 'device_status': onDeviceStatus(msg.deviceId || deviceId, !!msg.online); break;
+      // Everything on this socket is about its own device, whatever a message claims.
+      case 'live_stream': onFrame(deviceId, msg.frame); break;
+      case 'device_status': onDeviceStatus(deviceId, !!msg.online); break;
       default: break; // unknown message types are ignored on purpose
     }
   }
@@ -610,7 +600,7 @@
     if (!student || !student.studentId) return;
     const date = student.timestamp ? String(student.timestamp).slice(0, 10) : todayLocal();
     if (date !== state.date) return;
-    mergeAttendance({ status: 'present', ...student, deviceId: student.deviceId || socketDeviceId });
+    mergeAttendance({ status: 'present', ...student, deviceId: socketDeviceId });
     renderAttendance(student.studentId);
   }
 
@@ -663,7 +653,7 @@
       studentId: student.studentId,
       name: student.name || 'Unknown',
       enrollmentNo: student.enrollmentNo || '',
-      deviceId: student.deviceId || socketDeviceId,
+      deviceId: socketDeviceId,
       timestamp: student.timestamp || '',
     };
     // The same event may arrive on several sockets; show it once.
@@ -869,7 +859,6 @@
     $('new-org-button').addEventListener('click', () => showOrgForm(true));
     $('org-form').addEventListener('submit', createOrganization);
     $('org-form-cancel').addEventListener('click', () => showView('app'));
-    $('auth-enable').addEventListener('click', enableDeviceAuthentication);
     $('device-form').addEventListener('submit', addDevice);
     $('device-secret-copy').addEventListener('click', copySecret);
     $('device-secret-dismiss').addEventListener('click', () => { $('device-secret').hidden = true; });

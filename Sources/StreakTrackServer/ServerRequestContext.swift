@@ -1,0 +1,20 @@
+import Hummingbird
+import HummingbirdWebSocket
+import NIOCore
+
+/// The context of every request, HTTP or WebSocket: Hummingbird's basic one
+/// plus the connection's channel, for the peer's address and for closing a
+/// connection whose reader has stopped reading.
+struct ServerRequestContext: RequestContext, WebSocketRequestContext {
+    var coreContext: CoreRequestContextStorage
+    let webSocket: WebSocketHandlerReference<ServerRequestContext>
+    let channel: any Channel
+
+    init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        webSocket = .init()
+        channel = source.channel
+    }
+
+    var peerAddress: String { channel.remoteAddress?.ipAddress ?? "unknown" }
+}
