@@ -172,6 +172,7 @@ let package = Package(
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "StreakTrackProtocolTests", dependencies: ["StreakTrackProtocol"]),
+        .testTarget(name: "StreakTrackLoggingTests", dependencies: ["StreakTrackLogging", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "DeviceAgentTests", dependencies: ["DeviceAgent", "TestSupport", "BackendStore", "WebSocketLink"]),
         .testTarget(name: "BackendStoreTests", dependencies: ["BackendStore", "TestSupport"]),
         .testTarget(

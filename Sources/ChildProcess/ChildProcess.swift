@@ -2,8 +2,9 @@ import CChildProcess
 import Foundation
 import Synchronization
 
-/// A program started with `posix_spawn`, with default signal handling and an
-/// empty signal mask, in a process group of its own.
+/// A program started with `posix_spawn`, with default signal handling, an
+/// empty signal mask and only the three standard descriptors, in a process
+/// group of its own.
 ///
 /// Why not Foundation's `Process`: a child inherits its parent's ignored
 /// signals and the spawning thread's signal mask, and in our processes SIGTERM
@@ -55,6 +56,9 @@ public final class ChildProcess: Sendable {
         let stdout = try Self.connect(output, to: 1, actions: &actions)
         let stderr = try Self.connect(errors, to: 2, actions: &actions)
         if let currentDirectory { stcp_spawn_addchdir(&actions, currentDirectory) }
+        // Nothing of ours but the three standard streams: an inherited listening socket
+        // would keep a server's port taken after the server stopped.
+        stcp_spawn_addclosefrom(&actions, 3)
 
         let argv = ([path] + arguments).map { strdup($0) } + [nil]
         let environment = environment ?? ProcessInfo.processInfo.environment

@@ -24,10 +24,17 @@ public struct HTTPPhotoDownloader: PhotoDownloader {
     private static let client = HTTPClient(eventLoopGroupProvider: .singleton,
                                            configuration: HTTPClient.Configuration(redirectConfiguration: .disallow))
 
-    public init(timeout: TimeInterval = 20, maxBytes: Int = 15 << 20, tls: TLSConfiguration = .makeClientConfiguration()) {
+    public init(timeout: TimeInterval = 20, maxBytes: Int = 15 << 20, tls: TLSConfiguration = Self.defaultTLS) {
         self.timeout = timeout
         self.maxBytes = maxBytes
         self.tls = tls
+    }
+
+    /// The system's authorities, TLS 1.2 or newer.
+    public static var defaultTLS: TLSConfiguration {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.minimumTLSVersion = .tlsv12
+        return tls
     }
 
     public func fetch(_ url: String) async throws -> [UInt8] {

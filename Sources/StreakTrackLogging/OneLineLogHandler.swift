@@ -9,8 +9,13 @@ public struct OneLineLogHandler: LogHandler {
     public let label: String
     public var logLevel: Logger.Level = .info
     public var metadata: Logger.Metadata = [:]
+    private let write: @Sendable (String) -> Void
 
-    public init(label: String) { self.label = label }
+    /// `write` gets each finished line, newline included (standard error by default).
+    public init(label: String, write: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }) {
+        self.label = label
+        self.write = write
+    }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
@@ -21,7 +26,7 @@ public struct OneLineLogHandler: LogHandler {
         let merged = metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 })
         let fields = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         let line = "\(Date().formatted(.iso8601)) \(event.level) \(label) :\(fields.isEmpty ? "" : " [\(fields)]") \(event.message)"
-        FileHandle.standardError.write(Data((line.escapingControlCharacters + "\n").utf8))
+        write(line.escapingControlCharacters + "\n")
     }
 }
 

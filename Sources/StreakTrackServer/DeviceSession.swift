@@ -34,9 +34,11 @@ struct DeviceSession: Sendable {
 
         let outbox = connection.makeOutbox()
         let version = (try? await stores.roster.rosterVersions()[organizationId]) ?? 0
+        let channel = connection.channel
         let link = LiveHub.DeviceLink(organizationId: organizationId, outbox: outbox, acknowledgements: parameters.acknowledgements,
-                                      registered: registered, rosterVersion: version)
-        guard await services.hub.attach(device: deviceId, link) else {
+                                      registered: registered, close: { channel.close(promise: nil) }, rosterVersion: version)
+        // Only the holder of the secret may push an old connection aside; an id without one keeps the original's rule.
+        guard await services.hub.attach(device: deviceId, link, replacing: registered && secret != nil) else {
             logger.warning("refused a second connection of device \(deviceId) from \(connection.peer)")
             return try await connection.refuse("Device \(deviceId) is already connected.", code: 1003)
         }
@@ -48,8 +50,9 @@ struct DeviceSession: Sendable {
 
         await connection.serve(outbox, logger: logger) { text in await handle(text, outbox: outbox) }
 
-        await services.hub.detach(device: deviceId, outbox: outbox)
+        let replaced = !(await services.hub.detach(device: deviceId, outbox: outbox))
         await services.updateConnectionGauges()
+        guard !replaced else { return logger.info("device \(deviceId)'s old connection closed: it connected again") }
         if registered { await record(online: false) }
         await announce(online: false)
         logger.info("device \(deviceId) disconnected")

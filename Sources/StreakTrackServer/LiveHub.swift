@@ -7,6 +7,8 @@ actor LiveHub {
         let acknowledgements: Bool
         /// False for an unregistered id let in by `openDevices`: it has no row in the store.
         let registered: Bool
+        /// Closes the connection at once.
+        let close: @Sendable () -> Void
         /// The roster version the device has last been sent.
         var rosterVersion: Int64
     }
@@ -21,14 +23,24 @@ actor LiveHub {
     private var dashboards: [String: [ObjectIdentifier: DashboardLink]] = [:]
 
     /// False when the device already has a connection (the original refuses a second).
-    func attach(device id: String, _ link: DeviceLink) -> Bool {
-        guard devices[id] == nil else { return false }
+    /// With `replacing`, a device that proved itself by its secret takes the place of
+    /// its old connection (most often one a crash or a lost network left behind),
+    /// which is closed.
+    func attach(device id: String, _ link: DeviceLink, replacing: Bool = false) -> Bool {
+        if let old = devices[id] {
+            guard replacing else { return false }
+            old.close()
+        }
         devices[id] = link
         return true
     }
 
-    func detach(device id: String, outbox: Outbox) {
-        if devices[id]?.outbox === outbox { devices[id] = nil }
+    /// False when another connection of the device had already taken this one's place.
+    @discardableResult
+    func detach(device id: String, outbox: Outbox) -> Bool {
+        guard devices[id]?.outbox === outbox else { return false }
+        devices[id] = nil
+        return true
     }
 
     func device(_ id: String) -> DeviceLink? { devices[id] }

@@ -47,17 +47,28 @@ struct LoadGenerator: AsyncParsableCommand {
             students.append(student["_id"] as! String)
         }
 
+        // Registered as a school registers its doors: each device gets its secret.
+        print("registering \(devices) devices...")
+        var secrets: [String] = []
+        for d in 0..<devices {
+            let registered = try await post(base + "/api/devices", ["deviceId": "load-\(run)-\(d)",
+                                                                     "organizationId": organizations[d / devicesPerOrganization]])
+            secrets.append(registered["secret"] as! String)
+        }
+
         print("connecting \(devices) devices...")
         let connectStart = ContinuousClock.now
         var links: [WebSocketLink] = []
         for d in 0..<devices {
             let url = URL(string: "ws://127.0.0.1:\(port)/api/ws?deviceId=load-\(run)-\(d)&organizationId=\(organizations[d / devicesPerOrganization])&isHardware=true&ack=1")!
-            links.append(try await WebSocketLink.connect(to: url, timeout: .seconds(30)))
+            links.append(try await WebSocketLink.connect(to: url, headers: [(ConnectionParameters.secretHeader, secrets[d])],
+                                                         timeout: .seconds(30)))
         }
         let connectSeconds = seconds(ContinuousClock.now - connectStart)
         let connected = links, roster = students
         let dashboard = try await WebSocketLink.connect(
-            to: URL(string: "ws://127.0.0.1:\(port)/api/ws?deviceId=load-\(run)-0&organizationId=\(organizations[0])&isHardware=false&token=\(token)")!)
+            to: URL(string: "ws://127.0.0.1:\(port)/api/ws?deviceId=load-\(run)-0&organizationId=\(organizations[0])&isHardware=false")!,
+            headers: [("Sec-WebSocket-Protocol", "streaktrack, bearer.\(token)")])
 
         let tally = Tally()
         let deadline = ContinuousClock.now + .seconds(maxSeconds)

@@ -42,6 +42,11 @@ struct AgentEndToEndTests {
         #expect(records.allSatisfy { $0.deviceId == "door-1" })
         let file = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/attendance.json"))) as? [String: String]
         #expect(file == summary.marks, "attendance.json agrees")
+        // Faces, marks and the outbox are the device user's alone.
+        for name in ["student_faces.db", "agent.db", "attendance.json"] {
+            let mode = try FileManager.default.attributesOfItem(atPath: directory + "/" + name)[.posixPermissions] as? Int
+            #expect(mode == 0o600, "\(name): \(String(mode ?? 0, radix: 8))")
+        }
 
         // What the dashboard saw: one attendance per enrolled person, with the original body, then Obama's detected.
         var seen: [(type: String, studentId: String)] = []

@@ -55,6 +55,33 @@ struct AccessTests {
         for socket in [device, original, dashboard] { await socket.close() }
     }
 
+    /// A device back from a crash or a lost network is admitted at once, not refused by the
+    /// connection it left behind: its secret proves it is itself. Without a secret, the
+    /// original's "already connected" rule stands.
+    @Test func aDeviceWithItsSecretTakesThePlaceOfItsStaleConnection() async throws {
+        let server = try await RunningServer.start(.sqlite)
+        defer { Task { await server.stop() } }
+        let school = try await SampleSchool.create(in: server.stores)
+        let secret = try await server.register(device: "door-1", organization: school.organizationId)
+        _ = try await server.register(device: "old-pi", organization: school.organizationId, admitWithoutSecret: true)
+        let stale = try await server.device("door-1", organization: school.organizationId, secret: secret)
+        _ = try await stale.next()
+        let again = try await server.device("door-1", organization: school.organizationId, secret: secret)
+        #expect(try await again.next()?.hasPrefix(#"{"students":["#) == true, "admitted at once")
+        try await waitUntil { !stale.isOpen }  // the stale connection is closed
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(try await server.stores.devices.device("door-1")?.online == true, "still online: its old connection's end changes nothing")
+        try await again.send(school.attendance())
+        try await waitUntil { try await server.stores.attendance.records(organizationId: school.organizationId, day: "2026-11-24").count == 1 }
+
+        let original = try await server.device("old-pi", organization: school.organizationId)
+        _ = try await original.next()
+        let second = try await server.device("old-pi", organization: school.organizationId)
+        #expect(try await second.next() == #"{"error":"Device old-pi is already connected."}"#)
+        #expect(original.isOpen)
+        for socket in [again, original] { await socket.close() }
+    }
+
     @Test func aWebPageElsewhereCannotActAsADeviceOrADashboard() async throws {
         let server = try await RunningServer.start(.sqlite, openDevices: true)
         defer { Task { await server.stop() } }
