@@ -31,8 +31,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.29.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.24.0"),
-        // A CSV reader for the tests and the CSV fuzz target: exports are read back as a spreadsheet would.
+        // A CSV reader: bulk enrolment files, and the exports read back in tests and the CSV fuzz target.
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+        // ZIP files of photos for bulk enrolment.
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        // bcrypt for people's passwords.
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
     ],
     targets: [
         // dlib and the image codecs behind a plain C header.
@@ -79,11 +83,12 @@ let package = Package(
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         // A small async SQL interface, and SQLite behind it; the device and the backend both keep data in it.
         .target(name: "SQLStorage", dependencies: ["CSQLite"]),
-        // The backend's data: organizations, students, photos, devices, attendance; SQLite or PostgreSQL.
+        // The backend's data: organizations, people, classes, students, photos, devices, attendance; SQLite or PostgreSQL.
         .target(
             name: "BackendStore",
             dependencies: [
                 "SQLStorage", "StreakTrackProtocol",
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -94,7 +99,9 @@ let package = Package(
         .target(
             name: "StreakTrackServer",
             dependencies: [
-                "BackendStore", "StreakTrackProtocol", "TimeLimit", "CSVExport",
+                "BackendStore", "StreakTrackProtocol", "TimeLimit", "CSVExport", "FaceEngine",
+                .product(name: "CSV", package: "CSV.swift"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -106,7 +113,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
-            resources: [.copy("Dashboard")]
+            resources: [.copy("Dashboard"), .copy("OpenAPI")]
         ),
         // Log records on one line each (control characters escaped), as text or JSON.
         .target(name: "StreakTrackLogging", dependencies: [
@@ -116,7 +123,7 @@ let package = Package(
         .target(
             name: "StreakTrackServerCLI",
             dependencies: [
-                "StreakTrackServer", "BackendStore", "StreakTrackLogging",
+                "StreakTrackServer", "BackendStore", "StreakTrackLogging", "FaceEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

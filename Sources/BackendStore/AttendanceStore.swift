@@ -1,4 +1,4 @@
-import SQLStorage
+import Foundation
 import StreakTrackProtocol
 
 /// Attendance: one record per student per calendar day, and the event ids
@@ -17,6 +17,8 @@ public struct AttendanceStore: Sendable {
         case alreadyMarked
         /// Not stored: the student is not on this organization's roster.
         case unknownStudent
+        /// Not stored: the student is in none of the classes this device serves.
+        case notServedHere
         /// Not stored: the timestamp is not `YYYY-MM-DD HH:MM:SS`.
         case invalidTimestamp
     }
@@ -61,8 +63,14 @@ public struct AttendanceStore: Sendable {
     private static func insert(_ sighting: Sighting, organizationId: String, deviceId: String, sql: any SQLExecutor) async throws -> Outcome {
         guard let day = AttendanceTimestamp.day(of: sighting.timestamp) else { return .invalidTimestamp }
         let student = try await sql.query(
-            "SELECT id FROM students WHERE id = ? AND organization_id = ?", .text(sighting.studentId), .text(organizationId))
-        guard !student.isEmpty else { return .unknownStudent }
+            """
+            SELECT id, (NOT EXISTS (SELECT 1 FROM device_classes WHERE device_id = ?)
+                        OR EXISTS (SELECT 1 FROM class_students cs JOIN device_classes dc ON dc.class_id = cs.class_id
+                                   WHERE dc.device_id = ? AND cs.student_id = students.id)) AS served
+            FROM students WHERE id = ? AND organization_id = ?
+            """, .text(deviceId), .text(deviceId), .text(sighting.studentId), .text(organizationId))
+        guard let found = student.first else { return .unknownStudent }
+        guard found.bool("served") else { return .notServedHere }
         let inserted = try await sql.query(
             """
             INSERT INTO attendance (student_id, day, organization_id, device_id, timestamp, status, method, received_at)
@@ -71,6 +79,98 @@ public struct AttendanceStore: Sendable {
             """,
             .text(sighting.studentId), .text(day), .text(organizationId), .text(deviceId), .text(sighting.timestamp), .text(Clock.now()))
         return inserted.isEmpty ? .alreadyMarked : .stored
+    }
+
+    // MARK: Corrections
+
+    public enum Status: String, Sendable, Codable, CaseIterable {
+        case present, absent
+    }
+
+    /// A mark made or changed by a person (`method` manual), with why; the
+    /// change is kept in the day's history, whatever was there before.
+    public func correct(studentId: String, organizationId: String, day: String, status: Status, actor: String,
+                        reason: String) async throws {
+        guard AttendanceTimestamp.validDay(day) != nil else { throw StoreError(.invalid, "\(day) is not a date (YYYY-MM-DD)") }
+        let reason = try Self.checkedReason(reason)
+        let organizationId = organizationId.lowercased()
+        try await database.transaction { sql in
+            guard try await !sql.query("SELECT id FROM students WHERE id = ? AND organization_id = ?", .text(studentId),
+                                       .text(organizationId)).isEmpty else { throw StoreError(.notFound, "no student \(studentId)") }
+            let now = Clock.now()
+            // A manual mark's time is when it was made, in the same form a device writes.
+            let timestamp = day + " " + String(AttendanceTimestamp.string(from: Date()).suffix(8))
+            try await sql.query(
+                """
+                INSERT INTO attendance (student_id, day, organization_id, device_id, timestamp, status, method, received_at, marked_by, reason)
+                VALUES (?, ?, ?, '', ?, ?, 'manual', ?, ?, ?)
+                ON CONFLICT (student_id, day) DO UPDATE SET status = excluded.status, method = 'manual',
+                    marked_by = excluded.marked_by, reason = excluded.reason, received_at = excluded.received_at
+                """, .text(studentId), .text(day), .text(organizationId), .text(timestamp), .text(status.rawValue), .text(now),
+                .text(actor), .text(reason))
+            try await Self.remember(studentId: studentId, organizationId: organizationId, day: day, actor: actor,
+                                    change: "marked \(status.rawValue)", status: status.rawValue, method: "manual", deviceId: nil,
+                                    reason: reason, in: sql)
+        }
+    }
+
+    /// Takes a day's mark away (a device's wrong mark, say); the student is then
+    /// absent that day unless marked again. What was taken away stays in the history.
+    public func undo(studentId: String, organizationId: String, day: String, actor: String, reason: String) async throws {
+        let reason = try Self.checkedReason(reason)
+        let organizationId = organizationId.lowercased()
+        try await database.transaction { sql in
+            let removed = try await sql.query(
+                "DELETE FROM attendance WHERE student_id = ? AND day = ? AND organization_id = ? RETURNING status, method, device_id",
+                .text(studentId), .text(day), .text(organizationId))
+            guard let old = removed.first else { throw StoreError(.notFound, "\(studentId) has no mark on \(day)") }
+            try await Self.remember(studentId: studentId, organizationId: organizationId, day: day, actor: actor,
+                                    change: "undid the \(old.text("method")!) mark", status: old.text("status"),
+                                    method: old.text("method"), deviceId: old.text("device_id"), reason: reason, in: sql)
+        }
+    }
+
+    public struct Change: Sendable, Equatable, Codable {
+        public let day: String
+        public let at: String
+        public let actor: String
+        public let change: String
+        public let status: String?
+        public let method: String?
+        public let deviceId: String?
+        public let reason: String?
+    }
+
+    /// Every change made by hand to a student's attendance between two days, earliest first.
+    public func history(studentId: String, from firstDay: String, to lastDay: String) async throws -> [Change] {
+        try await database.query(
+            "SELECT * FROM attendance_history WHERE student_id = ? AND day >= ? AND day <= ? ORDER BY id",
+            .text(studentId), .text(firstDay), .text(lastDay)
+        ).map {
+            Change(day: $0.text("day")!, at: $0.text("at")!, actor: $0.text("actor")!, change: $0.text("change")!,
+                   status: $0.text("status"), method: $0.text("method"), deviceId: $0.text("device_id"), reason: $0.text("reason"))
+        }
+    }
+
+    private static func remember(studentId: String, organizationId: String, day: String, actor: String, change: String,
+                                 status: String?, method: String?, deviceId: String?, reason: String,
+                                 in sql: any SQLExecutor) async throws {
+        try await sql.query(
+            """
+            INSERT INTO attendance_history (organization_id, student_id, day, at, actor, change, status, method, device_id, reason)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, .text(organizationId), .text(studentId), .text(day), .text(Clock.now()), .text(actor), .text(change),
+            SQLValue(status), SQLValue(method), SQLValue(deviceId), .text(reason))
+    }
+
+    /// A correction says why: one line of text, not too long.
+    private static func checkedReason(_ reason: String) throws -> String {
+        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reason.isEmpty else { throw StoreError(.invalid, "a correction needs a reason") }
+        guard reason.count <= 500, !reason.unicodeScalars.contains(where: FieldRule.isForbidden) else {
+            throw StoreError(.invalid, "a reason is one line of at most 500 characters")
+        }
+        return reason
     }
 
     /// The day's records of an organization, earliest first.
@@ -85,7 +185,8 @@ public struct AttendanceStore: Sendable {
             AttendanceRecord(studentId: row.text("student_id")!, name: row.text("name")!, enrollmentNo: row.text("enrollment_no")!,
                              organizationId: row.text("organization_id")!, deviceId: row.text("device_id")!,
                              timestamp: row.text("timestamp")!, date: row.text("day")!, status: row.text("status")!,
-                             method: row.text("method")!, receivedAt: row.text("received_at")!)
+                             method: row.text("method")!, receivedAt: row.text("received_at")!, markedBy: row.text("marked_by"),
+                             reason: row.text("reason"))
         }
     }
 

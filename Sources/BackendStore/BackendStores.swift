@@ -9,6 +9,12 @@ public struct BackendStores: Sendable {
     public let devices: DeviceStore
     public let attendance: AttendanceStore
     public let settings: SettingsStore
+    public let users: UserStore
+    public let sessions: SessionStore
+    public let audit: AuditLog
+    public let classes: ClassStore
+    public let calendars: CalendarStore
+    public let reports: AttendanceReports
 
     public init(database: any SQLDatabase) {
         self.database = database
@@ -16,6 +22,12 @@ public struct BackendStores: Sendable {
         devices = DeviceStore(database: database)
         attendance = AttendanceStore(database: database)
         settings = SettingsStore(database: database)
+        users = UserStore(database: database)
+        sessions = SessionStore(database: database)
+        audit = AuditLog(database: database)
+        classes = ClassStore(database: database)
+        calendars = CalendarStore(database: database)
+        reports = AttendanceReports(database: database)
     }
 
     /// Where the data lives: a SQLite file in `dataDirectory`, or PostgreSQL at `databaseURL`.

@@ -15,6 +15,9 @@ public struct DeviceStore: Sendable {
     public func register(id: String, organizationId: String, name: String, admitWithoutSecret: Bool = false) async throws -> String {
         if let problem = FieldRule.deviceId.problem(id) { throw StoreError(.invalid, problem) }
         if let problem = FieldRule.name.problem(name) { throw StoreError(.invalid, "device " + problem) }
+        if let existing = try await device(id), existing.organizationId != organizationId.lowercased() {
+            throw StoreError(.conflict, "the device id \(id) belongs to another organization")
+        }
         let secret = Secrets.make()
         let rows = try await database.query(
             """
@@ -34,6 +37,35 @@ public struct DeviceStore: Sendable {
         guard !rows.isEmpty else { throw StoreError(.notFound, "no device \(deviceId)") }
     }
 
+    public func rename(_ id: String, to name: String) async throws {
+        if let problem = FieldRule.name.problem(name) { throw StoreError(.invalid, "device " + problem) }
+        try await database.query("UPDATE devices SET name = ? WHERE id = ?", .text(name), .text(id))
+    }
+
+    /// The room a device is at (shown beside it; teachers find their doors by it).
+    public func setRoom(_ room: String, deviceId: String) async throws {
+        let room = room.trimmingCharacters(in: .whitespaces)
+        if !room.isEmpty, let problem = FieldRule.name.problem(room) { throw StoreError(.invalid, "room " + problem) }
+        try await database.query("UPDATE devices SET room = ? WHERE id = ?", room.isEmpty ? .null : .text(room), .text(deviceId))
+    }
+
+    /// Makes the classes a device serves exactly `classIds` (none: it serves the whole organization).
+    public func setClasses(_ classIds: [String], deviceId: String) async throws {
+        try await database.transaction { sql in
+            guard let organizationId = try await sql.query("SELECT organization_id FROM devices WHERE id = ?", .text(deviceId)).first?
+                .text("organization_id") else { throw StoreError(.notFound, "no device \(deviceId)") }
+            for classId in Set(classIds) {
+                guard try await sql.query("SELECT organization_id FROM classes WHERE id = ?", .text(classId)).first?.text("organization_id")
+                        == organizationId else { throw StoreError(.invalid, "\(classId) is not one of this organization's classes") }
+            }
+            try await sql.query("DELETE FROM device_classes WHERE device_id = ?", .text(deviceId))
+            for classId in Set(classIds) {
+                try await sql.query("INSERT INTO device_classes (device_id, class_id) VALUES (?, ?)", .text(deviceId), .text(classId))
+            }
+            try await RosterStore.bumpRoster(organizationId, in: sql)
+        }
+    }
+
     public func remove(_ id: String) async throws {
         let rows = try await database.query("DELETE FROM devices WHERE id = ? RETURNING id", .text(id))
         guard !rows.isEmpty else { throw StoreError(.notFound, "no device \(id)") }
@@ -49,7 +81,15 @@ public struct DeviceStore: Sendable {
         } else {
             try await database.query("SELECT * FROM devices ORDER BY id")
         }
-        return rows.map(Self.device)
+        var classes: [String: [String]] = [:]
+        for row in try await database.query("SELECT device_id, class_id FROM device_classes ORDER BY class_id") {
+            classes[row.text("device_id")!, default: []].append(row.text("class_id")!)
+        }
+        return rows.map { row in
+            var device = Self.device(row)
+            device.classIds = classes[device.id] ?? []
+            return device
+        }
     }
 
     public enum Admission: Equatable, Sendable {
@@ -96,6 +136,6 @@ public struct DeviceStore: Sendable {
     private static func device(_ row: SQLRow) -> Device {
         Device(id: row.text("id")!, organizationId: row.text("organization_id")!, name: row.text("name")!, online: row.bool("online"),
                lastSeen: row.text("last_seen"), hasSecret: row.text("secret_hash") != nil,
-               admitWithoutSecret: row.bool("admit_without_secret"))
+               admitWithoutSecret: row.bool("admit_without_secret"), room: row.text("room"))
     }
 }

@@ -14,6 +14,8 @@ public struct PhotoUpload: Sendable {
     public let format: Format
     public let width: Int
     public let height: Int
+    /// What the server's enrolment check found in it, kept with the photo.
+    public var face: PhotoFace?
 
     public init(bytes: [UInt8], maxBytes: Int = defaultMaxBytes, maxPixels: Int = defaultMaxPixels) throws {
         guard !bytes.isEmpty else { throw StoreError(.invalid, "the photo is empty") }

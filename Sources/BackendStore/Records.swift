@@ -11,6 +11,8 @@ public struct Student: Sendable, Equatable, Codable {
     public let name: String
     public let enrollmentNo: String
     public let photoIds: [String]
+    /// The day they were enrolled: days before it do not count against their attendance.
+    public let enrolledOn: String?
 }
 
 public struct Photo: Sendable, Equatable {
@@ -30,6 +32,9 @@ public struct Device: Sendable, Equatable, Codable {
     public let hasSecret: Bool
     /// Admitted without a secret (an original device, which cannot send one).
     public let admitWithoutSecret: Bool
+    public var room: String?
+    /// The classes it serves (empty: every student of the organization).
+    public var classIds: [String] = []
     /// False for an unregistered id connected while the server admits open devices: it has no row.
     public var registered = true
 }
@@ -38,7 +43,7 @@ extension Device {
     /// A connected device the store does not know (the server admits open devices).
     public init(unregistered id: String, organizationId: String) {
         self.init(id: id, organizationId: organizationId, name: id, online: true, lastSeen: nil, hasSecret: false,
-                  admitWithoutSecret: false, registered: false)
+                  admitWithoutSecret: false, room: nil, classIds: [], registered: false)
     }
 }
 
@@ -53,9 +58,12 @@ public struct AttendanceRecord: Sendable, Equatable, Codable {
     public let status: String
     public let method: String
     public let receivedAt: String
+    /// Who marked it by hand (`method` manual), and why.
+    public let markedBy: String?
+    public let reason: String?
 
     public init(studentId: String, name: String, enrollmentNo: String, organizationId: String, deviceId: String, timestamp: String,
-                date: String, status: String, method: String, receivedAt: String) {
+                date: String, status: String, method: String, receivedAt: String, markedBy: String? = nil, reason: String? = nil) {
         self.studentId = studentId
         self.name = name
         self.enrollmentNo = enrollmentNo
@@ -66,6 +74,8 @@ public struct AttendanceRecord: Sendable, Equatable, Codable {
         self.status = status
         self.method = method
         self.receivedAt = receivedAt
+        self.markedBy = markedBy
+        self.reason = reason
     }
 }
 

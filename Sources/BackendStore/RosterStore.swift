@@ -62,10 +62,11 @@ public struct RosterStore: Sendable {
         try await database.transaction { sql in
             let inserted = try await sql.query(
                 """
-                INSERT INTO students (id, organization_id, name, enrollment_no, created_at) VALUES (?, ?, ?, ?, ?)
+                INSERT INTO students (id, organization_id, name, enrollment_no, created_at, enrolled_on) VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT (organization_id, enrollment_no) DO NOTHING RETURNING id
                 """,
-                .text(id), .text(organizationId.lowercased()), .text(name), .text(enrollmentNo), .text(Clock.now()))
+                .text(id), .text(organizationId.lowercased()), .text(name), .text(enrollmentNo), .text(Clock.now()),
+                .text(String(Clock.now().prefix(10))))
             guard !inserted.isEmpty else {
                 throw StoreError(.conflict, "enrollment number \(enrollmentNo) is already taken in this organization")
             }
@@ -76,10 +77,17 @@ public struct RosterStore: Sendable {
     }
 
     public func student(_ id: String) async throws -> Student? {
-        guard let row = try await database.query(
-            "SELECT id, organization_id, name, enrollment_no FROM students WHERE id = ?", .text(id)).first
-        else { return nil }
-        return try await makeStudent(row)
+        try await students(where: "s.id = ?", [.text(id)]).first
+    }
+
+    public func student(enrollmentNo: String, organizationId: String) async throws -> Student? {
+        try await students(where: "s.organization_id = ? AND s.enrollment_no = ?",
+                           [.text(organizationId.lowercased()), .text(enrollmentNo.trimmingCharacters(in: .whitespaces))]).first
+    }
+
+    /// The SHA-256 of each photo a student has (a photo offered again is not a new one).
+    public func photoDigests(studentId: String) async throws -> [String] {
+        try await database.query("SELECT sha256 FROM photos WHERE student_id = ?", .text(studentId)).map { $0.text("sha256")! }
     }
 
     /// Whether `id` is a student of `organizationId` (a sighting about anyone else is forged).
@@ -88,20 +96,55 @@ public struct RosterStore: Sendable {
                                   .text(id), .text(organizationId.lowercased())).isEmpty
     }
 
+    /// Every student of an organization, by name.
     public func students(organizationId: String) async throws -> [Student] {
+        try await students(where: "s.organization_id = ?", [.text(organizationId.lowercased())])
+    }
+
+    /// One page of an organization's students, by name: those whose name or enrolment
+    /// number contains `search` (any case), in one of `classIds` when given; and how many match in all.
+    public func students(organizationId: String, search: String?, classIds: [String]?, offset: Int, limit: Int) async throws
+        -> (total: Int, students: [Student]) {
+        var condition = "s.organization_id = ?"
+        var arguments: [SQLValue] = [.text(organizationId.lowercased())]
+        if let search, !search.isEmpty {
+            // The search is text, not a pattern: its own % and _ match only themselves.
+            let pattern = "%" + search.lowercased().replacingOccurrences(of: "!", with: "!!")
+                .replacingOccurrences(of: "%", with: "!%").replacingOccurrences(of: "_", with: "!_") + "%"
+            condition += " AND (LOWER(s.name) LIKE ? ESCAPE '!' OR LOWER(s.enrollment_no) LIKE ? ESCAPE '!')"
+            arguments += [.text(pattern), .text(pattern)]
+        }
+        if let classIds {
+            let placeholders = classIds.isEmpty ? "NULL" : Array(repeating: "?", count: classIds.count).joined(separator: ",")
+            condition += " AND s.id IN (SELECT student_id FROM class_students WHERE class_id IN (\(placeholders)))"
+            arguments += classIds.map(SQLValue.text)
+        }
+        let total = try await database.query("SELECT COUNT(*) AS n FROM students s WHERE \(condition)", arguments).first?.integer("n") ?? 0
+        return (Int(total), try await students(where: condition, arguments, limit: limit, offset: offset))
+    }
+
+    private func students(where condition: String, _ arguments: [SQLValue], limit: Int? = nil, offset: Int = 0) async throws -> [Student] {
+        let paging = limit.map { " LIMIT \($0) OFFSET \(offset)" } ?? ""
         let rows = try await database.query(
-            "SELECT id, organization_id, name, enrollment_no FROM students WHERE organization_id = ? ORDER BY name, enrollment_no",
-            .text(organizationId.lowercased()))
-        let photos = try await database.query(
             """
-            SELECT p.id, p.student_id FROM photos p JOIN students s ON s.id = p.student_id
-            WHERE s.organization_id = ? ORDER BY p.position
-            """, .text(organizationId.lowercased()))
+            SELECT s.id, s.organization_id, s.name, s.enrollment_no, s.enrolled_on FROM students s WHERE \(condition)
+            ORDER BY s.name, s.enrollment_no\(paging)
+            """, arguments)
+        guard !rows.isEmpty else { return [] }
+        let ids = rows.map { $0.text("id")! }
         var photosByStudent: [String: [String]] = [:]
-        for photo in photos { photosByStudent[photo.text("student_id")!, default: []].append(photo.text("id")!) }
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let chunk = ids[start..<min(start + 500, ids.count)]
+            let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+            for photo in try await database.query(
+                "SELECT id, student_id FROM photos WHERE student_id IN (\(placeholders)) ORDER BY position", chunk.map(SQLValue.text)) {
+                photosByStudent[photo.text("student_id")!, default: []].append(photo.text("id")!)
+            }
+        }
         return rows.map { row in
             Student(id: row.text("id")!, organizationId: row.text("organization_id")!, name: row.text("name")!,
-                    enrollmentNo: row.text("enrollment_no")!, photoIds: photosByStudent[row.text("id")!] ?? [])
+                    enrollmentNo: row.text("enrollment_no")!, photoIds: photosByStudent[row.text("id")!] ?? [],
+                    enrolledOn: row.text("enrolled_on"))
         }
     }
 
@@ -148,34 +191,51 @@ public struct RosterStore: Sendable {
         }
     }
 
-    /// The roster message for an organization, photo URLs made by `photoURL`.
-    public func roster(organizationId: String, photoURL: (String) -> String) async throws -> Roster {
-        Roster(students: try await students(organizationId: organizationId).map {
+    /// The small JPEG of a photo's face, when enrolment made one.
+    public func faceThumbnail(_ photoId: String) async throws -> [UInt8]? {
+        try await database.query("SELECT face_jpeg FROM photos WHERE id = ?", .text(photoId)).first?.blob("face_jpeg")
+    }
+
+    /// The roster message for an organization, photo URLs made by `photoURL`;
+    /// with `only`, just those students (a device's classes).
+    public func roster(organizationId: String, only: Set<String>? = nil, photoURL: (String) -> String) async throws -> Roster {
+        Roster(students: try await students(organizationId: organizationId).filter { only?.contains($0.id) ?? true }.map {
             RosterStudent(id: $0.id, name: $0.name, enrollmentNo: $0.enrollmentNo, images: $0.photoIds.map(photoURL))
         })
     }
 
-    private func makeStudent(_ row: SQLRow) async throws -> Student {
-        let photos = try await database.query("SELECT id FROM photos WHERE student_id = ? ORDER BY position", .text(row.text("id")!))
-        return Student(id: row.text("id")!, organizationId: row.text("organization_id")!, name: row.text("name")!,
-                       enrollmentNo: row.text("enrollment_no")!, photoIds: photos.map { $0.text("id")! })
+    /// Every face enrolment found in an organization's photos, student by student.
+    public func faces(organizationId: String) async throws -> [EnrolledFace] {
+        try await database.query(
+            """
+            SELECT p.id, p.student_id, p.descriptor, p.face, p.model FROM photos p JOIN students s ON s.id = p.student_id
+            WHERE s.organization_id = ? AND p.descriptor IS NOT NULL ORDER BY p.student_id, p.position
+            """, .text(organizationId.lowercased())
+        ).compactMap { row in
+            guard let descriptor = row.blob("descriptor"), let model = row.text("model") else { return nil }
+            return EnrolledFace(photoId: row.text("id")!, studentId: row.text("student_id")!,
+                                face: PhotoFace(boxText: row.text("face"), descriptor: descriptor, model: model))
+        }
     }
 
     @discardableResult
     private static func insert(_ photo: PhotoUpload, studentId: String, into sql: any SQLExecutor) async throws -> String {
         let id = ObjectID.make()
-        let digest = SHA256.hash(data: photo.bytes).hexadecimal
+        let digest = photo.sha256
         try await sql.query(
             """
-            INSERT INTO photos (id, student_id, position, content_type, sha256, width, height, data, created_at)
-            VALUES (?, ?, (SELECT COALESCE(MAX(position), 0) + 1 FROM photos WHERE student_id = ?), ?, ?, ?, ?, ?, ?)
+            INSERT INTO photos (id, student_id, position, content_type, sha256, width, height, data, created_at, face, descriptor, model,
+                                face_jpeg)
+            VALUES (?, ?, (SELECT COALESCE(MAX(position), 0) + 1 FROM photos WHERE student_id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             .text(id), .text(studentId), .text(studentId), .text(photo.format.contentType), .text(digest),
-            .integer(Int64(photo.width)), .integer(Int64(photo.height)), .blob(photo.bytes), .text(Clock.now()))
+            .integer(Int64(photo.width)), .integer(Int64(photo.height)), .blob(photo.bytes), .text(Clock.now()),
+            SQLValue(photo.face?.boxText), photo.face.map { .blob($0.descriptor) } ?? .null, SQLValue(photo.face?.model),
+            photo.face?.thumbnail.map { .blob($0) } ?? .null)
         return id
     }
 
-    private static func bumpRoster(_ organizationId: String, in sql: any SQLExecutor) async throws {
+    static func bumpRoster(_ organizationId: String, in sql: any SQLExecutor) async throws {
         try await sql.query("UPDATE organizations SET roster_version = roster_version + 1 WHERE id = ?", .text(organizationId))
     }
 }

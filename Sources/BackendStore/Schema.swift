@@ -49,6 +49,82 @@ enum Schema {
                     outcome TEXT NOT NULL, received_at TEXT NOT NULL, PRIMARY KEY (device_id, event_id))
                 """,
             ]),
+            // The school's side: people with roles, classes, the school's calendar,
+            // corrections and who made each change, and what enrolment learnt of each photo.
+            (2, [
+                """
+                CREATE TABLE users (
+                    id TEXT PRIMARY KEY, organization_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+                    login TEXT NOT NULL UNIQUE, name TEXT NOT NULL, role TEXT NOT NULL, password_hash TEXT,
+                    created_at TEXT NOT NULL)
+                """,
+                // One-time links (set-up, invitation, password reset): only a hash of the code is kept.
+                """
+                CREATE TABLE user_links (
+                    code_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    purpose TEXT NOT NULL, expires_at TEXT NOT NULL)
+                """,
+                """
+                CREATE TABLE sessions (
+                    token_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    csrf TEXT NOT NULL, created_at TEXT NOT NULL, expires_at TEXT NOT NULL)
+                """,
+                "CREATE TABLE login_failures (login TEXT NOT NULL, address TEXT NOT NULL, at TEXT NOT NULL)",
+                "CREATE INDEX login_failures_by_time ON login_failures (at)",
+                """
+                CREATE TABLE audit_log (
+                    id \(dialect.autoIncrementKey), organization_id TEXT, at TEXT NOT NULL, actor TEXT NOT NULL,
+                    action TEXT NOT NULL, target TEXT NOT NULL, detail TEXT NOT NULL)
+                """,
+                "CREATE INDEX audit_log_by_organization ON audit_log (organization_id, id)",
+                """
+                CREATE TABLE classes (
+                    id TEXT PRIMARY KEY, organization_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+                    name TEXT NOT NULL, starts_at TEXT, created_at TEXT NOT NULL, UNIQUE (organization_id, name))
+                """,
+                """
+                CREATE TABLE class_students (
+                    class_id TEXT NOT NULL REFERENCES classes(id) ON DELETE CASCADE,
+                    student_id TEXT NOT NULL REFERENCES students(id) ON DELETE CASCADE, PRIMARY KEY (class_id, student_id))
+                """,
+                "CREATE INDEX class_students_by_student ON class_students (student_id)",
+                """
+                CREATE TABLE class_teachers (
+                    class_id TEXT NOT NULL REFERENCES classes(id) ON DELETE CASCADE,
+                    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE, PRIMARY KEY (class_id, user_id))
+                """,
+                """
+                CREATE TABLE device_classes (
+                    device_id TEXT NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
+                    class_id TEXT NOT NULL REFERENCES classes(id) ON DELETE CASCADE, PRIMARY KEY (device_id, class_id))
+                """,
+                "ALTER TABLE devices ADD COLUMN room TEXT",
+                """
+                CREATE TABLE holidays (
+                    organization_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE, day TEXT NOT NULL,
+                    name TEXT NOT NULL, PRIMARY KEY (organization_id, day))
+                """,
+                // ISO weekdays the school is open, Monday 1 to Sunday 7.
+                "ALTER TABLE organizations ADD COLUMN school_days TEXT NOT NULL DEFAULT '12345'",
+                "ALTER TABLE students ADD COLUMN enrolled_on TEXT",
+                "UPDATE students SET enrolled_on = SUBSTR(created_at, 1, 10)",
+                "ALTER TABLE attendance ADD COLUMN marked_by TEXT",
+                "ALTER TABLE attendance ADD COLUMN reason TEXT",
+                """
+                CREATE TABLE attendance_history (
+                    id \(dialect.autoIncrementKey), organization_id TEXT NOT NULL, student_id TEXT NOT NULL, day TEXT NOT NULL,
+                    at TEXT NOT NULL, actor TEXT NOT NULL, change TEXT NOT NULL, status TEXT, method TEXT, device_id TEXT,
+                    reason TEXT)
+                """,
+                "CREATE INDEX attendance_history_by_student ON attendance_history (student_id, day)",
+                "CREATE INDEX attendance_by_student ON attendance (student_id, day)",
+                // The face found at enrolment: its box, its descriptor, and the models that made it.
+                "ALTER TABLE photos ADD COLUMN face TEXT",
+                "ALTER TABLE photos ADD COLUMN descriptor \(dialect.blobType)",
+                "ALTER TABLE photos ADD COLUMN model TEXT",
+                // The face alone, small, for lists of a thousand students.
+                "ALTER TABLE photos ADD COLUMN face_jpeg \(dialect.blobType)",
+            ]),
         ]
     }
 

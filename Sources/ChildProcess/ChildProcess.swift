@@ -28,11 +28,14 @@ public final class ChildProcess: Sendable {
     /// The read ends of the child's standard output and error, when piped.
     public let standardOutput: FileHandle?
     public let standardError: FileHandle?
+    /// The write end of its standard input, when piped (close it to end the input).
+    public let standardInput: FileHandle?
     private let status = Mutex<Int32?>(nil)
 
     /// Starts `executable` (a path, or a name looked up on PATH).
+    /// - Parameter input: `.pipe` gives the child a standard input to write to; anything else is /dev/null.
     public init(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
-                currentDirectory: String? = nil, output: Output = .pipe, errors: Output = .pipe) throws {
+                currentDirectory: String? = nil, input: Output = .null, output: Output = .pipe, errors: Output = .pipe) throws {
         guard let path = executable.contains("/") ? executable : Self.which(executable) else {
             throw LaunchFailure(description: "\(executable) is not installed (not found on PATH)")
         }
@@ -52,7 +55,15 @@ public final class ChildProcess: Sendable {
         posix_spawnattr_setpgroup(&attributes, 0)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP))
 
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        var stdin: PipeEnds?
+        if case .pipe = input {
+            var ends: [Int32] = [0, 0]
+            guard stcp_pipe_cloexec(&ends) == 0 else { throw LaunchFailure(description: "cannot make a pipe: \(String(cString: strerror(errno)))") }
+            posix_spawn_file_actions_adddup2(&actions, ends[0], 0)
+            stdin = PipeEnds(parentEnd: ends[1], childEnd: ends[0])
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        }
         let stdout = try Self.connect(output, to: 1, actions: &actions)
         let stderr = try Self.connect(errors, to: 2, actions: &actions)
         if let currentDirectory { stcp_spawn_addchdir(&actions, currentDirectory) }
@@ -69,14 +80,15 @@ public final class ChildProcess: Sendable {
         }
         var pid: pid_t = 0
         let result = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
-        for pipe in [stdout, stderr].compactMap({ $0 }) { close(pipe.childEnd) }
+        for pipe in [stdin, stdout, stderr].compactMap({ $0 }) { close(pipe.childEnd) }
         guard result == 0 else {
-            for pipe in [stdout, stderr].compactMap({ $0 }) { close(pipe.parentEnd) }
+            for pipe in [stdin, stdout, stderr].compactMap({ $0 }) { close(pipe.parentEnd) }
             throw LaunchFailure(description: "cannot start \(path): \(String(cString: strerror(result)))")
         }
         self.pid = pid
         standardOutput = stdout.map { FileHandle(fileDescriptor: $0.parentEnd, closeOnDealloc: true) }
         standardError = stderr.map { FileHandle(fileDescriptor: $0.parentEnd, closeOnDealloc: true) }
+        standardInput = stdin.map { FileHandle(fileDescriptor: $0.parentEnd, closeOnDealloc: true) }
     }
 
     /// Sends `signal` to the child's whole process group.

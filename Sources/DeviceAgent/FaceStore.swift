@@ -30,7 +30,7 @@ public actor FaceStore {
     }
 
     /// Identifies the models a descriptor came from; a change re-encodes everything.
-    public static let modelIdentity = "dlib_face_recognition_resnet_model_v1+shape_predictor_5+hog/face_recognition_models-0.3.0"
+    public static let modelIdentity = FaceModelFiles.descriptorIdentity
 
     private let database: SQLiteDatabase
 

@@ -17,6 +17,14 @@ public struct FaceModelFiles: Sendable, Equatable {
 
     public static let environmentVariable = "STREAKTRACK_MODELS"
 
+    /// Names what made a descriptor: the detector, the landmark and descriptor
+    /// models and their checksums. A descriptor made under another identity is
+    /// not comparable and must be computed again.
+    public static let descriptorIdentity: String = {
+        let landmarks = checksums[landmarksFile]!.prefix(16), descriptor = checksums[descriptorFile]!.prefix(16)
+        return "hog+shape_predictor_5:\(landmarks)+dlib_face_recognition_resnet_model_v1:\(descriptor)"
+    }()
+
     public let directory: String
 
     public init(directory: String) {

@@ -21,6 +21,9 @@ public enum SQLDialect: String, Sendable {
 
     /// The column type for bytes.
     public var blobType: String { self == .sqlite ? "BLOB" : "BYTEA" }
+
+    /// A column that numbers rows as they are inserted.
+    public var autoIncrementKey: String { self == .sqlite ? "INTEGER PRIMARY KEY AUTOINCREMENT" : "BIGSERIAL PRIMARY KEY" }
 }
 
 extension SQLExecutor {

@@ -26,6 +26,9 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             // The rest of a body that did not come in time is not worth waiting for.
             if error.status == .requestTimeout { response.headers[.connection] = "close" }
             return response
+        } catch let refused as PhotoRefused {
+            return (try? JSONResponse.make(PhotoRefusal(refused), status: .unprocessableContent))
+                ?? JSONResponse.error(refused.description, status: .unprocessableContent)
         } catch let error as StoreError {
             let status: HTTPResponse.Status = switch error.kind {
             case .notFound: .notFound
@@ -62,18 +65,13 @@ enum JSONResponse {
     /// Reads a JSON body of at most `limit` bytes that arrives within `timeout`
     /// (a client trickling a body must not hold a request open for ever).
     static func decode<T: Decodable>(_ type: T.Type, from request: Request, limit: Int, timeout: Duration) async throws -> T {
-        let body: ByteBuffer
-        do {
-            body = try await withTimeLimit(timeout) {
-                var request = request
-                do {
-                    return try await request.collectBody(upTo: limit)
-                } catch {
-                    throw APIError(.contentTooLarge, "the request body is larger than \(limit) bytes")
-                }
+        let body = try await withTimeLimitOr408(timeout) {
+            var request = request
+            do {
+                return try await request.collectBody(upTo: limit)
+            } catch {
+                throw APIError(.contentTooLarge, "the request body is larger than \(limit) bytes")
             }
-        } catch is TimeLimitExceeded {
-            throw APIError(.requestTimeout, "the request body did not arrive within \(timeout)")
         }
         do {
             return try JSONDecoder().decode(T.self, from: Data(buffer: body))
@@ -95,5 +93,27 @@ extension Request {
     func requiredQuery(_ name: String) throws -> String {
         guard let value = query(name), !value.isEmpty else { throw APIError(.badRequest, "the query needs \(name)") }
         return value
+    }
+}
+
+/// A refused photo as the API answers it: the reason, which photo, and what the face engine found.
+struct PhotoRefusal: Encodable {
+    let error: String
+    let photo: Int
+    let check: PhotoCheck.Report
+
+    init(_ refused: PhotoRefused) {
+        error = refused.description
+        photo = refused.position
+        check = refused.report
+    }
+}
+
+/// A request body read within `limit`, or a 408: a client trickling a body must not hold a request open.
+func withTimeLimitOr408<T: Sendable>(_ limit: Duration, _ read: @escaping @Sendable () async throws -> T) async throws -> T {
+    do {
+        return try await withTimeLimit(limit, operation: read)
+    } catch is TimeLimitExceeded {
+        throw APIError(.requestTimeout, "the request body did not arrive within \(limit)")
     }
 }

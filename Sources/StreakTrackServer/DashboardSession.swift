@@ -1,4 +1,5 @@
 import BackendStore
+import Hummingbird
 import Logging
 import StreakTrackProtocol
 
@@ -7,7 +8,7 @@ import StreakTrackProtocol
 /// Unlike the original, a dashboard needs a user: it sees a live camera and marks.
 struct DashboardSession: Sendable {
     let parameters: ConnectionParameters
-    let token: String?
+    let request: Request
     let wantsStatus: Bool
     let connection: WebSocketConnection
     let services: ServerServices
@@ -16,11 +17,20 @@ struct DashboardSession: Sendable {
     private var deviceId: String { parameters.deviceId }
 
     func run() async throws {
+        let principal: Principal
         do {
-            guard let token, try await services.stores.settings.isAdminToken(token) else {
-                logger.warning("refused a dashboard for \(deviceId) from \(connection.peer): no valid admin token")
+            // Someone signed in (the page's cookie), or the admin token.
+            let token = WebSocketEndpoint.bearerToken(request)
+            let found: Principal? = if let token {
+                try await services.stores.settings.isAdminToken(token) ? .adminToken : nil
+            } else {
+                try await services.principal(for: request, checkingCSRF: false)
+            }
+            guard let found, try await services.mayWatch(deviceId, organizationId: parameters.organizationId, principal: found) else {
+                logger.warning("refused a dashboard for \(deviceId) from \(connection.peer): not signed in, or not allowed to watch it")
                 return try await connection.refuse("Unauthorized", code: 1008)
             }
+            principal = found
         } catch {
             services.metrics.storeErrors.increment()
             return try await connection.refuse("Error fetching data", code: 1011)
@@ -37,12 +47,12 @@ struct DashboardSession: Sendable {
             let online = await services.hub.device(deviceId) != nil
             outbox.send(ServerMessage.deviceStatus(deviceId: deviceId, online: online).text)
         }
-        await connection.serve(outbox, logger: logger) { text in await handle(text, outbox: outbox) }
+        await connection.serve(outbox, logger: logger) { text in await handle(text, outbox: outbox, principal: principal) }
         await services.hub.detach(dashboard: outbox, watching: deviceId)
         await services.updateConnectionGauges()
     }
 
-    private func handle(_ text: String, outbox: Outbox) async {
+    private func handle(_ text: String, outbox: Outbox, principal: Principal) async {
         // A dashboard sends commands, never camera frames.
         guard text.utf8.count <= services.configuration.limits.maxControlMessageBytes else {
             logger.warning("dropped a \(text.utf8.count)-byte message from a dashboard of \(deviceId): too large")
@@ -62,6 +72,11 @@ struct DashboardSession: Sendable {
         let isStreamCommand = type == "start_stream" || type == "stop_stream"
         services.metrics.message("dashboard_" + (isStreamCommand ? type! : "other"))
         let target = isStreamCommand ? (object.string("targetDeviceId") ?? deviceId) : deviceId
+        // A camera is started only by someone allowed to watch that device.
+        if target != deviceId, !((try? await services.mayWatch(target, organizationId: parameters.organizationId, principal: principal)) ?? false) {
+            outbox.send(ServerMessage.error("Not allowed to watch \(target)").text)
+            return
+        }
         if let device = await services.hub.device(target) {
             device.outbox.send(text)
         } else if isStreamCommand {

@@ -73,7 +73,8 @@ struct DeviceSession: Sendable {
             return
         }
         do {
-            let roster = try await services.stores.roster.roster(organizationId: organizationId) {
+            let served = try await services.stores.classes.studentIds(servedBy: deviceId)
+            let roster = try await services.stores.roster.roster(organizationId: organizationId, only: served) {
                 services.photoURL($0, for: .device(deviceId))
             }
             outbox.send(ServerMessage.roster(roster).text)
@@ -147,7 +148,7 @@ struct DeviceSession: Sendable {
             let status: AcknowledgementStatus = switch result.outcome {
             case .stored: result.repeatedEvent ? .duplicate : .stored
             case .alreadyMarked: .duplicate
-            case .unknownStudent, .invalidTimestamp: .rejected
+            case .unknownStudent, .notServedHere, .invalidTimestamp: .rejected
             }
             outbox.send(ServerMessage.acknowledgement(eventId: eventId, status: status).text)
         }

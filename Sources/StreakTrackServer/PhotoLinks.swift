@@ -38,7 +38,8 @@ struct PhotoLinks: Sendable {
 
     /// `base/photos/ID?for=…&expires=…&signature=…`. The expiry is rounded up to the
     /// hour, so links made within one hour are identical (caches and logs stay quiet).
-    func url(base: String, photoId: String, for audience: Audience, now: Date = Date()) -> String {
+    /// `face`: the link to the face alone (a small crop for lists), under the same signature.
+    func url(base: String, photoId: String, for audience: Audience, face: Bool = false, now: Date = Date()) -> String {
         let hour = 3600
         let expires = (Int(now.timeIntervalSince1970) + Int(lifetime.components.seconds) + hour - 1) / hour * hour
         var query = URLComponents()
@@ -46,7 +47,7 @@ struct PhotoLinks: Sendable {
                             URLQueryItem(name: PhotoLink.expiryParameter, value: String(expires)),
                             URLQueryItem(name: PhotoLink.signatureParameter,
                                          value: signature(photoId: photoId, audience: audience.text, expires: expires))]
-        return "\(base)/photos/\(photoId)?\(query.percentEncodedQuery ?? "")"
+        return "\(base)/photos/\(photoId)\(face ? "/face" : "")?\(query.percentEncodedQuery ?? "")"
     }
 
     func check(photoId: String, query: [String: String], now: Date = Date()) -> Verdict {

@@ -19,9 +19,18 @@ struct PublicRoutes: Sendable {
                                       .cacheControl: "private, max-age=3600"],
                             body: .init(byteBuffer: ByteBuffer(bytes: photo.bytes)))
         }
+        router.get("photos/:id/face") { request, context in
+            let id = try context.parameters.require("id")
+            try await authorizePhoto(id, request: request)
+            guard let thumbnail = try await services.stores.roster.faceThumbnail(id) else {
+                throw APIError(.notFound, "photo \(id) has no face thumbnail (it was enrolled before faces were kept)")
+            }
+            return Response(status: .ok, headers: [.contentType: "image/jpeg", .cacheControl: "private, max-age=3600"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: thumbnail)))
+        }
         // Ready or not, for anyone (a load balancer); why not, only for the admin.
         router.get("healthz") { request, _ in
-            let detailed = (try? await services.isAdmin(request)) ?? false
+            let detailed = if case .adminToken? = try? await services.principal(for: request, checkingCSRF: false) { true } else { false }
             do {
                 try await services.stores.database.query("SELECT 1")
                 return try JSONResponse.make(detailed ? ["status": "ok", "store": services.stores.database.dialect.rawValue]
@@ -30,6 +39,13 @@ struct PublicRoutes: Sendable {
                 return try JSONResponse.make(detailed ? ["status": "unavailable", "error": "store unreachable: \(error)"]
                                                       : ["status": "unavailable"], status: .serviceUnavailable)
             }
+        }
+        // The REST API's description, for scripts and tools (what it says is no secret).
+        router.get("api/openapi.json") { _, _ in
+            guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json", subdirectory: "OpenAPI"),
+                  let data = FileManager.default.contents(atPath: url.path) else { throw APIError(.notFound, "the API description is missing") }
+            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-cache"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: data)))
         }
         router.get("metrics") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
@@ -41,14 +57,19 @@ struct PublicRoutes: Sendable {
 }
 
 extension PublicRoutes {
-    /// A photo goes to a signed, unexpired link (a device's roster, the dashboard)
-    /// or to the admin token; to nobody else.
+    /// A photo goes to a signed, unexpired link (a device's roster, the dashboard),
+    /// to the admin token, or to someone signed in who may see the student; to nobody else.
     private func authorizePhoto(_ id: String, request: Request) async throws {
         var query: [String: String] = [:]
         for (key, value) in request.uri.queryParameters { query[String(key)] = String(value).removingPercentEncoding }
-        switch services.photoLinks.check(photoId: id, query: query) {
+        let verdict = services.photoLinks.check(photoId: id, query: query)
+        if verdict == .valid { return }
+        if let principal = try await services.principal(for: request, checkingCSRF: false) {
+            guard let owner = try await services.stores.roster.photo(id)?.studentId else { throw APIError(.notFound, "no photo \(id)") }
+            if (try? await services.requireStudent(owner, for: principal)) != nil { return }
+        }
+        switch verdict {
         case .valid: return
-        case _ where try await services.isAdmin(request): return
         case .expired: throw APIError(.forbidden, "this photo link has expired; devices get fresh links with every roster")
         case .forged: throw APIError(.forbidden, "this photo link is not valid")
         case .unsigned: throw APIError(.unauthorized, "a photo needs a signed link from a roster, or the admin token")

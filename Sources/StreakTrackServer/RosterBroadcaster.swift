@@ -39,8 +39,16 @@ struct RosterBroadcaster: Service {
                     continue
                 }
             }
-            // Each device gets links signed for itself.
+            // Each device gets its classes' students (or everyone), with links signed for itself.
             var roster = rosters[link.organizationId]!
+            do {
+                if let served = try await services.stores.classes.studentIds(servedBy: deviceId) {
+                    roster.students = roster.students.filter { served.contains($0.id) }
+                }
+            } catch {
+                services.metrics.storeErrors.increment()
+                continue
+            }
             for index in roster.students.indices {
                 roster.students[index].images = roster.students[index].images.map { services.photoURL($0, for: .device(deviceId)) }
             }

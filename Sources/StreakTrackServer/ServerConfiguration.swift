@@ -1,4 +1,5 @@
 import BackendStore
+import FaceEngine
 
 /// How a server runs: where it listens, where its data is, and its limits.
 public struct ServerConfiguration: Sendable {
@@ -29,6 +30,15 @@ public struct ServerConfiguration: Sendable {
     /// How long a photo link in a roster stays good (a device's sync must fit in it).
     public var photoLinkLifetime: Duration = .seconds(6 * 3600)
     public var limits = Limits()
+    /// How long a sign-in lasts.
+    public var sessionLifetime: Duration = .seconds(12 * 3600)
+    /// Session cookies only over https: on with `tls`, or behind a TLS proxy.
+    public var secureCookies = false
+    /// Checks every photo offered for a student (and finds look-alikes).
+    public var faceEngine: FaceEngine
+    var photoThresholds = PhotoCheck.Thresholds()
+    /// Two students' faces this close are reported as look-alikes (the devices' tolerance).
+    public var lookAlikeTolerance = 0.5
 
     /// What one peer may take of the server, so that no client, hostile or
     /// broken, can exhaust its memory, descriptors or patience.
@@ -49,6 +59,10 @@ public struct ServerConfiguration: Sendable {
         public var bodyTimeout: Duration = .seconds(120)
         /// Largest request head (request line and headers); larger gets 431.
         public var maxRequestHeadBytes = 16 << 10
+        /// Failed logins allowed within the window, for one login and from one address.
+        public var maxLoginFailuresPerAccount = 5
+        public var maxLoginFailuresPerAddress = 30
+        public var loginThrottleWindow: Duration = .seconds(15 * 60)
         public init() {}
     }
 
@@ -61,10 +75,11 @@ public struct ServerConfiguration: Sendable {
         }
     }
 
-    public init(host: String = "0.0.0.0", port: Int = 3001, publicURL: String? = nil,
+    public init(faceEngine: FaceEngine, host: String = "0.0.0.0", port: Int = 3001, publicURL: String? = nil,
                 store: BackendStores.Location = .sqlite(dataDirectory: "streaktrack-data"),
                 maxMessageBytes: Int = 4 << 20, maxRequestBytes: Int = 64 << 20, maxPhotoBytes: Int = PhotoUpload.defaultMaxBytes,
                 allowedOrigins: [String] = [], rosterPollInterval: Duration = .seconds(2)) {
+        self.faceEngine = faceEngine
         self.host = host
         self.port = port
         self.publicURL = publicURL

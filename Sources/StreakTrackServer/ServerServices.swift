@@ -17,8 +17,14 @@ struct ServerServices: Sendable {
     var publicURL: String { publicBase.get() }
 
     /// A signed link to a photo, good for `audience` until the link lifetime is over.
-    func photoURL(_ photoId: String, for audience: PhotoLinks.Audience) -> String {
-        photoLinks.url(base: publicURL, photoId: photoId, for: audience)
+    func photoURL(_ photoId: String, for audience: PhotoLinks.Audience, face: Bool = false) -> String {
+        photoLinks.url(base: publicURL, photoId: photoId, for: audience, face: face)
+    }
+
+    /// Enrolling students, every photo checked by the face engine.
+    var enrolment: Enrolment {
+        Enrolment(stores: stores, check: PhotoCheck(engine: configuration.faceEngine, thresholds: configuration.photoThresholds),
+                  tolerance: configuration.lookAlikeTolerance)
     }
 
     /// A received message as a JSON object, or nil (counted and logged) when it

@@ -53,13 +53,14 @@ struct WebSocketEndpoint: Sendable {
             try await DeviceSession(parameters: parameters, secret: secret, connection: connection, services: services,
                                     logger: logger).run()
         } else {
-            try await DashboardSession(parameters: parameters, token: Self.bearerToken(request), wantsStatus: query["status"] == "1",
+            try await DashboardSession(parameters: parameters, request: request, wantsStatus: query["status"] == "1",
                                        connection: connection, services: services, logger: logger).run()
         }
     }
 
-    /// The token of a dashboard: `bearer.<token>` among the subprotocols (browsers),
-    /// or an `Authorization: Bearer` header (scripts). Never the URL, which proxies log.
+    /// The admin token of a dashboard: `bearer.<token>` among the subprotocols (a
+    /// browser cannot set headers on a WebSocket), or an `Authorization: Bearer`
+    /// header (scripts). Never the URL, which proxies log.
     static func bearerToken(_ request: Request) -> String? {
         if let token = offeredSubprotocols(request).first(where: { $0.hasPrefix(bearerPrefix) }) {
             return String(token.dropFirst(bearerPrefix.count))

@@ -33,15 +33,18 @@ struct OrganizationsCommand: AsyncParsableCommand {
 }
 
 struct StudentsCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "students", abstract: "Add, list and remove students.",
-                                                    subcommands: [Add.self, List.self, Remove.self])
+    static let configuration = CommandConfiguration(commandName: "students", abstract: "Add, enrol many, list and remove students.",
+                                                    subcommands: [Add.self, EnrolCommand.self, List.self, Remove.self])
 
     struct Add: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Enrol a student with photos of their face (JPEG or PNG).")
+        static let configuration = CommandConfiguration(
+            abstract: "Enrol a student with photos of their face (JPEG or PNG), each checked by the face engine first.")
         @Option var name: String
         @Option(name: .customLong("enrollment-no")) var enrollmentNo: String
         @Option(help: "Organization id (not needed when there is only one).") var organization: String?
+        @Option(name: .customLong("class"), help: "A class to put them in, by name (repeatable; made if new).") var classes: [String] = []
         @Argument(help: "Photos of the student's face.") var photos: [String] = []
+        @OptionGroup var models: ModelOptions
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
@@ -49,11 +52,27 @@ struct StudentsCommand: AsyncParsableCommand {
                 guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read \(path)") }
                 do { return try PhotoUpload(bytes: Array(data)) } catch { throw ValidationError("\(path): \(error)") }
             }
-            let student = try await withStore(store) { stores in
-                try await stores.roster.addStudent(organizationId: try await resolveOrganization(organization, in: stores),
-                                                   name: name, enrollmentNo: enrollmentNo, photos: uploads)
+            let engine = try models.engine()
+            let (student, verdicts) = try await withStore(store) { stores in
+                let organizationId = try await resolveOrganization(organization, in: stores)
+                var classIds: [String] = []
+                for name in classes { classIds.append(try await classId(named: name, in: organizationId, stores: stores, creating: true)) }
+                do {
+                    let enrolled = try await Enrolment(stores: stores, engine: engine).enrol(
+                        organizationId: organizationId, name: name, enrollmentNo: enrollmentNo, photos: uploads, classIds: classIds)
+                    try await stores.audit.record(organizationId: organizationId, actor: commandLine, action: "student.add",
+                                                  target: enrolled.0.id, detail: "\(name) (\(enrollmentNo)), \(uploads.count) photo(s)")
+                    return enrolled
+                } catch let refused as PhotoRefused {
+                    throw ValidationError("\(photos[refused.position - 1]): \(refused.report.problem ?? "refused")")
+                }
             }
             print("\(student.id)\t\(student.name)\t\(student.enrollmentNo)\t\(student.photoIds.count) photo(s)")
+            for (path, verdict) in zip(photos, verdicts) {
+                for alike in verdict.lookAlikes {
+                    print("note: \(path) looks like \(alike.name) (distance \(String(format: "%.2f", alike.distance))): two students alike, or one enrolled twice?")
+                }
+            }
         }
     }
 
@@ -103,7 +122,7 @@ struct DevicesCommand: AsyncParsableCommand {
                 return (try await stores.devices.register(id: id, organizationId: organizationId, name: name ?? id,
                                                           admitWithoutSecret: admitWithoutSecret), organizationId)
             }
-            let server = serverURL ?? "http://\(PublicAddress.firstNetworkAddress() ?? "127.0.0.1"):3001"
+            let server = serverURL ?? defaultServerURL
             let config = DeviceConfigFile(serverURL: server, deviceId: id, organizationId: organizationId.lowercased(), secret: secret)
             print("device \(id) registered. Its config.json (the secret is shown only now; keep the file readable by the device's user only):")
             print(config.text)
@@ -135,8 +154,44 @@ struct DevicesCommand: AsyncParsableCommand {
 }
 
 struct AttendanceCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "attendance", abstract: "List or export attendance.",
-                                                    subcommands: [List.self, Export.self])
+    static let configuration = CommandConfiguration(commandName: "attendance", abstract: "List, export or report attendance.",
+                                                    subcommands: [List.self, Export.self, Report.self])
+
+    struct Report: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "A class's (or the school's) month: each student's days, rate and streaks, and who is under the threshold.")
+        @Option(name: .customLong("class"), help: "The class's name (default: the whole school).") var className: String?
+        @Option(help: "The month, YYYY-MM (default: this month).") var month: String?
+        @Option(help: "The rate under which a student is listed, 0 to 1.") var threshold = 0.9
+        @Flag(help: "Print CSV instead of a table.") var csv = false
+        @Option var organization: String?
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let today = AttendanceTimestamp.day(of: Date())
+            let month = month ?? String(today.prefix(7))
+            let first = month + "-01"
+            guard AttendanceTimestamp.validDay(first) != nil else { throw ValidationError("--month is YYYY-MM, not \(month)") }
+            let last = SchoolCalendar.day(String(SchoolCalendar.day(first, plus: 31).prefix(7)) + "-01", plus: -1)
+            let report = try await withStore(store) { stores in
+                let organizationId = try await resolveOrganization(organization, in: stores)
+                var group = AttendanceReports.Group(organizationId: organizationId)
+                if let className {
+                    group = .init(organizationId: organizationId,
+                                  classId: try await classId(named: className, in: organizationId, stores: stores, creating: false))
+                }
+                return try await stores.reports.report(group: group, from: first, to: last, today: today, threshold: threshold)
+            }
+            if csv { return print(ReportCSV.text(report), terminator: "") }
+            print("\(className ?? "whole school"), \(month): \(report.daily.count) school days so far")
+            for average in report.monthly { print("monthly average \(average.month): \(String(format: "%.1f%%", average.average * 100))") }
+            let under = Set(report.underThreshold)
+            for s in report.students {
+                let rate = s.summary.rate.map { String(format: "%5.1f%%", $0 * 100) } ?? "    -"
+                print("\(rate)  \(s.summary.attended)/\(s.summary.schoolDays)  late \(s.summary.late)  streak \(s.summary.currentStreak) (longest \(s.summary.longestStreak))  \(s.name) \(s.enrollmentNo)\(under.contains(s.studentId) ? "  UNDER \(Int(threshold * 100))%" : "")")
+            }
+        }
+    }
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List who was present on a day.")

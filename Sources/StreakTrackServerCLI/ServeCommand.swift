@@ -1,5 +1,6 @@
 import ArgumentParser
 import BackendStore
+import FaceEngine
 import Foundation
 import Logging
 import StreakTrackLogging
@@ -14,8 +15,12 @@ struct ServeCommand: AsyncParsableCommand {
     var publicURL: String?
     @Option(name: .customLong("allowed-origin"), help: "A browser origin allowed to open sockets, besides the server's own (repeatable).")
     var allowedOrigins: [String] = []
-    @Option(name: .customLong("admin-token"), help: "Set the admin token (or $STREAKTRACK_ADMIN_TOKEN) instead of generating one.")
+    @Option(name: .customLong("admin-token"), help: "Set the admin token for scripts (or $STREAKTRACK_ADMIN_TOKEN); `admin reset-token` makes one.")
     var adminToken: String?
+    @Option(name: .customLong("models"), help: "Directory of the dlib model files (default: $STREAKTRACK_MODELS, else ~/.cache/streaktrack/models).")
+    var modelDirectory: String?
+    @Flag(name: .customLong("secure-cookies"), help: "Send the sign-in cookie over https only (on by itself with --tls-certificate; use behind a TLS proxy).")
+    var secureCookies = false
     @Flag(name: .customLong("open-devices"),
           help: "Admit any unregistered device id, as the original backend did (anyone on the network can then mark attendance and receive the roster's photos).")
     var openDevices = false
@@ -37,8 +42,16 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         LogFormat(rawValue: logFormat)!.bootstrap(level: Logger.Level(rawValue: logLevel) ?? .info)
         let logger = Logger(label: "streaktrack.server")
-        var configuration = ServerConfiguration(host: host, port: port, publicURL: publicURL, store: store.location,
+        let engine: FaceEngine
+        do {
+            // Every photo offered for a student is checked by the same models the devices use.
+            engine = try FaceEngine(modelDirectory: modelDirectory, workers: min(4, ProcessInfo.processInfo.activeProcessorCount))
+        } catch {
+            throw ValidationError("\(error.message) (scripts/setup installs the models; --models names their directory)")
+        }
+        var configuration = ServerConfiguration(faceEngine: engine, host: host, port: port, publicURL: publicURL, store: store.location,
                                                 allowedOrigins: allowedOrigins)
+        configuration.secureCookies = secureCookies || tlsCertificate != nil
         configuration.openDevices = openDevices
         configuration.limits.maxConnectionsPerAddress = maxConnectionsPerAddress
         if let tlsCertificate, let tlsKey {
@@ -51,11 +64,14 @@ struct ServeCommand: AsyncParsableCommand {
             throw StoreUnavailable(location: store.location, reason: error)
         }
         let stores = server.stores
-        let token = try await adminTokenToShow(stores)
+        if let given = adminToken ?? ProcessInfo.processInfo.environment["STREAKTRACK_ADMIN_TOKEN"], !given.isEmpty {
+            try await stores.settings.setAdminToken(given)
+        }
         if try await stores.roster.organizations().isEmpty {
             let school = try await stores.roster.addOrganization(name: "My School")
             say("Created organization \"\(school.name)\" with id \(school.id): put it in each device's config.json as organizationId.")
         }
+        let setupCode = try await FirstAdmin.setupCode(stores)
         let noDevices = try await stores.devices.devices().isEmpty
         let host = host, location = store.location.description, secure = tlsCertificate != nil, openDevices = openDevices
         try await server.run(signals: [.sigint, .sigterm]) { port in
@@ -64,11 +80,18 @@ struct ServeCommand: AsyncParsableCommand {
 
             StreakTrack server listening on \(host):\(port) (\(location))
               devices connect to   \(secure ? "wss" : "ws")://<this machine>:\(port)/api/ws  (photo links use \(base))
-              dashboard            \(secure ? "https" : "http")://127.0.0.1:\(port)/\(token.map { "#token=\($0)" } ?? "")
+              dashboard            \(secure ? "https" : "http")://127.0.0.1:\(port)/
               add a student        streaktrack-server students add --name "Asha Verma" --enrollment-no 0801CS211 photo1.jpg photo2.jpg
               register a device    streaktrack-server devices add door-1 --name "Main door"   (prints its config.json)
             """)
-            if let token { say("  admin token          \(token)   (shown once; `streaktrack-server admin reset-token` makes a new one)") }
+            if let setupCode {
+                say("""
+
+                No administrator yet. Open this one-time link to choose the administrator's login and password
+                (it works once, for three days; restarting the server makes a new one):
+                  \(base)/#link=\(setupCode)
+                """)
+            }
             if noDevices && !openDevices {
                 say("""
 
@@ -92,15 +115,6 @@ struct ServeCommand: AsyncParsableCommand {
                 """)
             }
         }
-    }
-
-    /// The token to print: the one given (stored now), a new one on a fresh store, or none.
-    private func adminTokenToShow(_ stores: BackendStores) async throws -> String? {
-        if let given = adminToken ?? ProcessInfo.processInfo.environment["STREAKTRACK_ADMIN_TOKEN"], !given.isEmpty {
-            try await stores.settings.setAdminToken(given)
-            return nil
-        }
-        return try await stores.settings.hasAdminToken() ? nil : try await stores.settings.resetAdminToken()
     }
 }
 

@@ -7,8 +7,8 @@ public struct ServerCommand: AsyncParsableCommand {
         commandName: "streaktrack-server",
         abstract: "The StreakTrack backend: devices, roster, attendance and the live dashboard.",
         discussion: "Without a subcommand it serves (see `serve --help`).",
-        subcommands: [ServeCommand.self, OrganizationsCommand.self, StudentsCommand.self, DevicesCommand.self,
-                      AttendanceCommand.self, AdminCommand.self],
+        subcommands: [ServeCommand.self, OrganizationsCommand.self, UsersCommand.self, ClassesCommand.self, StudentsCommand.self,
+                      DevicesCommand.self, AttendanceCommand.self, AdminCommand.self],
         defaultSubcommand: ServeCommand.self
     )
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BackendStore
+import FaceEngine
 import Foundation
 import Logging
 
@@ -65,4 +66,27 @@ func resolveOrganization(_ id: String?, in stores: BackendStores) async throws -
                                           : "there are \(all.count) organizations: choose one with --organization")
     }
     return all[0].id
+}
+
+/// Where the face models are, for commands that check photos.
+struct ModelOptions: ParsableArguments {
+    @Option(name: .customLong("models"), help: "Directory of the dlib model files (default: $STREAKTRACK_MODELS, else ~/.cache/streaktrack/models).")
+    var directory: String?
+
+    func engine() throws -> FaceEngine {
+        do {
+            return try FaceEngine(modelDirectory: directory, workers: min(4, ProcessInfo.processInfo.activeProcessorCount))
+        } catch {
+            throw ValidationError("\(error.message) (scripts/setup installs the models; --models names their directory)")
+        }
+    }
+}
+
+/// A class of the organization by name; made when `creating` and missing.
+func classId(named name: String, in organizationId: String, stores: BackendStores, creating: Bool) async throws -> String {
+    if let existing = try await stores.classes.classes(organizationId: organizationId).first(where: { $0.name == name }) { return existing.id }
+    guard creating else { throw ValidationError("there is no class \(name)") }
+    let created = try await stores.classes.add(organizationId: organizationId, name: name)
+    try await stores.audit.record(organizationId: organizationId, actor: commandLine, action: "class.add", target: created.id, detail: name)
+    return created.id
 }

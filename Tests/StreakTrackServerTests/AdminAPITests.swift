@@ -30,7 +30,7 @@ struct AdminAPITests {
             "organizationId": organizationId, "name": "Asha, \"the\" Verma", "enrollmentNo": "=1+1", "photos": [photo, photo],
         ])
         #expect(student.status == 201, "\(student.text)")
-        let body = try #require(try student.json() as? [String: Any])
+        let body = try #require((try student.json() as? [String: Any])?["student"] as? [String: Any])
         let studentId = try #require(body["_id"] as? String)
         let images = try #require(body["images"] as? [String])
         #expect(images.count == 2 && images[0].hasPrefix("http://127.0.0.1:\(server.port)/photos/") && images[0].contains("for=dashboard"))
@@ -44,8 +44,8 @@ struct AdminAPITests {
         #expect(try await server.anonymousHTTP.get("/photos/000000000000000000000000").status == 401, "no link, no token")
         #expect(try await api.get("/photos/000000000000000000000000").status == 404)
 
-        let list = try await api.get("/api/students?organizationId=\(organizationId)")
-        #expect((try list.json() as? [Any])?.count == 1)
+        let list = try #require(try await api.get("/api/students?organizationId=\(organizationId)").json() as? [String: Any])
+        #expect(list["total"] as? Int == 1 && (list["students"] as? [Any])?.count == 1)
 
         _ = try await server.stores.attendance.record(
             .init(name: "", enrollmentNo: "", deviceId: "door-1", studentId: studentId, timestamp: "2026-11-24 09:01:07"),

@@ -22,10 +22,16 @@ struct ServerCommandLineTests {
         #expect(banner.contains("streaktrack-server students add --name"))
         #expect(banner.contains("No device is registered yet: only registered devices may connect."))
         #expect(!banner.contains("WARNING"), "closed by default: nothing to warn about")
-        let token = try #require(banner.firstMatch(of: /#token=([0-9a-f]{64})/)?.1)
+        // No token is printed: the first admin sets up their account through a one-time link.
+        #expect(!banner.contains("#token="))
+        let setup = String(try #require(banner.firstMatch(of: /#link=([0-9a-f]{64})/)?.1))
         let organization = String(try #require(banner.firstMatch(of: /with id ([0-9a-f]{24})/)?.1))
-        let http = HTTPTestClient(base: "http://127.0.0.1:\(port)", token: String(token))
-        #expect(try await http.get("/healthz").status == 200)
+        let linkInfo = try await HTTPTestClient(base: "http://127.0.0.1:\(port)", token: nil).get("/api/links/\(setup)")
+        #expect(linkInfo.status == 200 && linkInfo.text.contains(#""purpose":"setup""#))
+        // Scripts use an admin token, made from the command line.
+        let token = try await admin(in: directory, "admin", "reset-token").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let http = HTTPTestClient(base: "http://127.0.0.1:\(port)", token: token)
+        #expect(try await http.get("/healthz").text.contains("sqlite"), "the admin sees the store")
         // The children's photos and the device secrets are the server user's alone.
         #expect(try permissions(directory + "/streaktrack-data") == 0o700)
         #expect(try permissions(directory + "/streaktrack-data/streaktrack.db") == 0o600)
@@ -76,6 +82,53 @@ struct ServerCommandLineTests {
         server.send(SIGTERM)
         try await waitUntil(timeout: .seconds(10)) { !server.isRunning }
         #expect(server.wait() == 0)
+    }
+
+    @Test func theSchoolIsRunFromTheCommandLineToo() async throws {
+        let directory = try Fixtures.scratchDirectory()
+        func run(_ arguments: String..., input: String? = nil) async throws -> ProcessOutput {
+            try await runProcess(program, arguments, currentDirectory: directory, input: input)
+        }
+        _ = try await run("organizations", "add", "Springfield High")
+        // People: one with a password from standard input (a script), one invited by a link.
+        #expect(try await run("users", "add", "head@school.example", "--name", "Head", "--role", "admin", "--password-stdin",
+                              input: "correct horse battery\n").status == 0)
+        let invited = try await run("users", "add", "t.rao", "--name", "T. Rao", "--role", "teacher", "--server-url", "http://school.example:3001")
+        #expect(invited.stdout.contains("their one-time link (three days): http://school.example:3001/#link="), "\(invited)")
+        let people = try await run("users", "list").stdout
+        #expect(people.contains("head@school.example\tHead\tadmin\tactive") && people.contains("t.rao\tT. Rao\tteacher\tno password yet"))
+        #expect(try await run("users", "add", "x", "--name", "X", "--role", "janitor").status != 0, "a role that does not exist")
+
+        // A class from a face_recognition-style folder, checked first: one photo refused, so nothing is enrolled by a dry run.
+        let known = directory + "/known"
+        try FileManager.default.createDirectory(atPath: known + "/joe_biden", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: Fixtures.face("barack_obama/1.jpg"), toPath: known + "/barack_obama.jpg")
+        try FileManager.default.copyItem(atPath: Fixtures.face("joe_biden/1.jpg"), toPath: known + "/joe_biden/1.jpg")
+        try FileManager.default.copyItem(atPath: Fixtures.face("_nonfaces/cat.jpg"), toPath: known + "/tom_cat.jpg")
+        let dry = try await run("students", "enrol", known, "--dry-run")
+        #expect(dry.status == 2, "refused rows make the status 2: \(dry)")
+        #expect(dry.stdout.contains("would enrol\tBarack Obama\tBARACK_OBAMA") && dry.stdout.contains("REFUSED\tTom Cat"), "\(dry.stdout)")
+        #expect(try await run("students", "list").stdout.isEmpty)
+        try FileManager.default.removeItem(atPath: known + "/tom_cat.jpg")
+        #expect(try await run("students", "enrol", known).status == 0)
+        #expect(try await run("students", "list").stdout.split(separator: "\n").count == 2)
+
+        // The class, its teacher, a door serving it; and its month.
+        #expect(try await run("classes", "add", "10A", "--starts-at", "08:30").status == 0)
+        #expect(try await run("classes", "teach", "10A", "t.rao").status == 0)
+        #expect(try await run("devices", "add", "room-10a", "--server-url", "http://127.0.0.1:3001").status == 0)
+        #expect(try await run("classes", "serve", "room-10a", "10A").stdout.contains("room-10a serves 10A"))
+        let classes = try await run("classes", "list").stdout
+        #expect(classes.contains("10A\t08:30\t0 students\t1 teachers\t1 devices"), "\(classes)")
+        let report = try await run("attendance", "report", "--class", "10A")
+        #expect(report.status == 0 && report.stdout.hasPrefix("10A, "), "\(report)")
+        let csv = try await run("attendance", "report", "--csv")
+        #expect(csv.stdout.hasPrefix("name,enrollment_no,school_days,attended,late,rate,current_streak,longest_streak,under_threshold\r\n"))
+
+        // A reset: the password stops working and a link is printed.
+        let reset = try await run("users", "reset-password", "head@school.example")
+        #expect(reset.stdout.contains("#link="))
+        #expect(try await run("users", "list").stdout.contains("head@school.example\tHead\tadmin\tno password yet"))
     }
 
     @Test func aStoreThatCannotOpenIsAPlainErrorWithStatusOne() async throws {

@@ -19,6 +19,12 @@ public struct HTTPTestClient: Sendable {
         public let headers: [String: String]
         public var text: String { String(decoding: body, as: UTF8.self) }
 
+        public init(status: Int, body: Data, headers: [String: String]) {
+            self.status = status
+            self.body = body
+            self.headers = headers
+        }
+
         public func json() throws -> Any { try JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed]) }
         public func decode<T: Decodable>(_ type: T.Type) throws -> T { try JSONDecoder().decode(T.self, from: body) }
     }

@@ -19,9 +19,9 @@ public func offCooperativePool<T: Sendable>(_ work: @escaping @Sendable () -> T)
 /// Runs a program to completion without blocking Swift's cooperative threads.
 @discardableResult
 public func runProcess(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
-                       currentDirectory: String? = nil) async throws -> ProcessOutput {
+                       currentDirectory: String? = nil, input: String? = nil) async throws -> ProcessOutput {
     let result = await offCooperativePool {
-        Result { try runProcessBlocking(executable, arguments, environment: environment, currentDirectory: currentDirectory) }
+        Result { try runProcessBlocking(executable, arguments, environment: environment, currentDirectory: currentDirectory, input: input) }
     }
     return try result.get()
 }
@@ -29,8 +29,13 @@ public func runProcess(_ executable: String, _ arguments: [String], environment:
 /// Runs a program to completion on the calling thread (output is read after exit).
 @discardableResult
 public func runProcessBlocking(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
-                       currentDirectory: String? = nil) throws -> ProcessOutput {
-    let process = try ChildProcess(executable, arguments, environment: environment, currentDirectory: currentDirectory)
+                       currentDirectory: String? = nil, input: String? = nil) throws -> ProcessOutput {
+    let process = try ChildProcess(executable, arguments, environment: environment, currentDirectory: currentDirectory,
+                                   input: input == nil ? .null : .pipe)
+    if let input, let stdin = process.standardInput {
+        stdin.write(Data(input.utf8))
+        try stdin.close()
+    }
     // Drain both pipes while the child runs, so a chatty child cannot block on a full pipe.
     final class Collected: @unchecked Sendable { var data = Data() }
     let errors = Collected()

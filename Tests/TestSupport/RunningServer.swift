@@ -20,7 +20,7 @@ public final class RunningServer: Sendable {
     /// `streaktrack-server --open-devices`) does; off, as a server starts by default.
     public static func start(_ kind: StoreKind, openDevices: Bool = false,
                              configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> RunningServer {
-        var configuration = ServerConfiguration(host: "127.0.0.1", port: 0, store: try kind.freshLocation(),
+        var configuration = ServerConfiguration(faceEngine: await Fixtures.engine, host: "127.0.0.1", port: 0, store: try kind.freshLocation(),
                                                 rosterPollInterval: .milliseconds(200))
         configuration.openDevices = openDevices
         configure(&configuration)

@@ -9,6 +9,8 @@ struct ServerRequestContext: RequestContext, WebSocketRequestContext {
     var coreContext: CoreRequestContextStorage
     let webSocket: WebSocketHandlerReference<ServerRequestContext>
     let channel: any Channel
+    /// Who is asking, once `Authentication` has found out.
+    var principal: Principal?
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
@@ -17,4 +19,10 @@ struct ServerRequestContext: RequestContext, WebSocketRequestContext {
     }
 
     var peerAddress: String { channel.remoteAddress?.ipAddress ?? "unknown" }
+
+    /// The principal of an authenticated route (the middleware has made sure there is one).
+    func requirePrincipal() throws -> Principal {
+        guard let principal else { throw APIError(.unauthorized, "sign in first") }
+        return principal
+    }
 }

@@ -1,0 +1,38 @@
+import Dispatch
+import HummingbirdBcrypt
+
+/// Passwords, kept as bcrypt hashes. Hashing is slow on purpose (a stolen
+/// database must not give up its passwords), so it runs on a thread of its own,
+/// never on Swift's few cooperative threads that serve every connection.
+public enum Passwords {
+    /// 2^11 rounds: about a tenth of a second on the build machine, a few tenths on a Raspberry Pi.
+    static let cost: UInt8 = 11
+    public static let minimumLength = 10
+    /// bcrypt reads only the first 72 bytes; a longer password would silently lose its end.
+    public static let maximumBytes = 72
+
+    /// Why `password` cannot be used, or nil.
+    public static func problem(_ password: String) -> String? {
+        if password.count < minimumLength { return "a password needs at least \(minimumLength) characters" }
+        if password.utf8.count > maximumBytes { return "a password may have at most \(maximumBytes) bytes" }
+        return nil
+    }
+
+    public static func hash(_ password: String) async -> String {
+        await offPool { Bcrypt.hash(password, cost: cost) }
+    }
+
+    public static func verify(_ password: String, hash: String) async -> Bool {
+        await offPool { Bcrypt.verify(password, hash: hash) }
+    }
+
+    /// A hash of nothing anybody knows, verified when a login names nobody, so that
+    /// "no such user" takes as long as "wrong password" (no guessing logins by time).
+    static let decoy = Bcrypt.hash("streaktrack decoy password", cost: cost)
+
+    private static func offPool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: work()) }
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import BackendStore
+import Foundation
+import Hummingbird
+
+/// Signing in and out, the session a page reads, changing one's password, and
+/// the one-time links (the first admin's set-up, invitations, resets).
+struct SessionRoutes: Sendable {
+    let services: ServerServices
+
+    private var stores: BackendStores { services.stores }
+    private var limits: ServerConfiguration.Limits { services.configuration.limits }
+
+    /// What a signed-in page needs to know about its person.
+    struct SessionJSON: Encodable {
+        let user: User
+        let csrf: String
+        let organization: Organization?
+    }
+
+    func register(on router: Router<ServerRequestContext>) {
+        router.post("api/login") { request, context in
+            struct Body: Decodable { let login: String; let password: String }
+            let body = try await JSONResponse.decode(Body.self, from: request, limit: 16 << 10, timeout: limits.bodyTimeout)
+            try await refuseIfThrottled(login: body.login, address: context.peerAddress)
+            guard let user = try await stores.users.verify(login: body.login, password: body.password) else {
+                try await stores.sessions.recordFailure(login: body.login, address: context.peerAddress)
+                services.logger.notice("failed login for \(body.login) from \(context.peerAddress)")
+                throw APIError(.unauthorized, "the login or the password is not right")
+            }
+            try await stores.sessions.clearFailures(login: body.login)
+            return try await signIn(user)
+        }
+        router.post("api/logout") { request, _ in
+            if let token = request.cookies[ServerServices.sessionCookie]?.value { try await stores.sessions.end(token: token) }
+            var response = Response(status: .noContent)
+            response.setCookie(sessionCookie("", maxAge: 0))
+            return response
+        }
+        router.get("api/session") { request, _ in
+            guard case .person(let user, let csrf)? = try await services.principal(for: request, checkingCSRF: false) else {
+                throw APIError(.unauthorized, "not signed in")
+            }
+            return try JSONResponse.make(SessionJSON(user: user, csrf: csrf,
+                                                     organization: try await stores.roster.organization(user.organizationId)))
+        }
+        router.post("api/password") { request, _ in
+            struct Body: Decodable { let current: String; let new: String }
+            guard case .person(let user, _)? = try await services.principal(for: request, checkingCSRF: true) else {
+                throw APIError(.unauthorized, "not signed in")
+            }
+            let body = try await JSONResponse.decode(Body.self, from: request, limit: 16 << 10, timeout: limits.bodyTimeout)
+            guard try await stores.users.verify(login: user.login, password: body.current) != nil else {
+                throw APIError(.forbidden, "the current password is not right")
+            }
+            try await stores.users.setPassword(body.new, userId: user.id)
+            await services.audit(.person(user, csrf: ""), organizationId: user.organizationId, "user.password", target: user.id)
+            // Every session ended with the old password: this page gets a new one (new cookie, new CSRF token).
+            return try await signIn(user)
+        }
+        router.get("api/links/:code") { _, context in
+            struct LinkJSON: Encodable { let purpose: String; let login: String; let name: String; let role: Role }
+            guard let (user, purpose) = try await stores.users.linkHolder(code: try context.parameters.require("code")) else {
+                throw APIError(.notFound, "this link is not valid any more: ask an administrator for a new one")
+            }
+            return try JSONResponse.make(LinkJSON(purpose: purpose.rawValue, login: user.login, name: user.name, role: user.role))
+        }
+        router.post("api/links/:code") { request, context in
+            struct Body: Decodable { let password: String; let login: String?; let name: String? }
+            let code = try context.parameters.require("code")
+            let body = try await JSONResponse.decode(Body.self, from: request, limit: 16 << 10, timeout: limits.bodyTimeout)
+            guard let (holder, purpose) = try await stores.users.linkHolder(code: code) else {
+                throw APIError(.notFound, "this link is not valid any more: ask an administrator for a new one")
+            }
+            // The password is checked before anything changes; the first admin chooses their own login and name.
+            if let problem = Passwords.problem(body.password) { throw APIError(.badRequest, problem) }
+            if purpose == .setup, body.login != nil || body.name != nil {
+                try await stores.users.rename(holder.id, login: body.login, name: body.name)
+            }
+            let user = try await stores.users.redeemLink(code: code, password: body.password)
+            await services.audit(.person(user, csrf: ""), organizationId: user.organizationId, "user.\(purpose.rawValue)", target: user.id)
+            return try await signIn(user)
+        }
+    }
+
+    /// A new session in a cookie for `user`, answered with what the page needs.
+    private func signIn(_ user: User) async throws -> Response {
+        let (token, session) = try await stores.sessions.start(userId: user.id, lifetime: services.configuration.sessionLifetime)
+        var response = try JSONResponse.make(SessionJSON(user: session.user, csrf: session.csrf,
+                                                         organization: try await stores.roster.organization(user.organizationId)))
+        response.setCookie(sessionCookie(token, maxAge: Int(services.configuration.sessionLifetime.components.seconds)))
+        return response
+    }
+
+    /// HttpOnly (no script reads it), SameSite=Strict (no other site's page sends it),
+    /// Secure when the server is reached over TLS.
+    private func sessionCookie(_ value: String, maxAge: Int) -> Cookie {
+        Cookie(name: ServerServices.sessionCookie, value: value, maxAge: maxAge, path: "/",
+               secure: services.configuration.secureCookies, httpOnly: true, sameSite: .strict)
+    }
+
+    /// 429 after too many recent failures for a login, or from an address.
+    private func refuseIfThrottled(login: String, address: String) async throws {
+        let window = limits.loginThrottleWindow
+        let since = Date().addingTimeInterval(-TimeInterval(window.components.seconds))
+        let (forLogin, fromAddress) = try await stores.sessions.failures(login: login, address: address, since: since)
+        guard forLogin < limits.maxLoginFailuresPerAccount, fromAddress < limits.maxLoginFailuresPerAddress else {
+            services.logger.warning("throttled logins for \(login) from \(address): \(forLogin) and \(fromAddress) recent failures")
+            throw APIError(.tooManyRequests, "too many failed logins: try again in \(window.components.seconds / 60) minutes")
+        }
+    }
+}

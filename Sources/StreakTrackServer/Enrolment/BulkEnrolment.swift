@@ -1,0 +1,200 @@
+import BackendStore
+import CSV
+import Foundation
+import StreakTrackProtocol
+
+/// A class enrolled at once: from a CSV (name, enrolment number, classes, photo
+/// file names) with its photos, or from a face_recognition-style folder
+/// (`asha_verma.jpg`, or `asha_verma/1.jpg`, `asha_verma/2.jpg`). A dry run says what
+/// would become of every row, photos checked by the face engine; the run does it.
+/// A row of an enrolment number already enrolled adds what is new (photos, classes).
+public struct BulkEnrolment: Sendable {
+    public struct Row: Sendable, Equatable {
+        /// The CSV line (1 is the header), or the position in the folder.
+        public let line: Int
+        public let name: String
+        public let enrollmentNo: String
+        public let classNames: [String]
+        public let photoNames: [String]
+    }
+
+    public struct Outcome: Sendable, Encodable, Equatable {
+        public enum Action: String, Sendable, Encodable {
+            /// A new student (dry run: would be).
+            case enrol
+            /// Already enrolled: their new photos and classes are added.
+            case update
+            case nothingToDo
+            /// Not enrolled: see `problems`.
+            case refused
+        }
+
+        public let line: Int
+        public let name: String
+        public let enrollmentNo: String
+        public var action: Action
+        public var problems: [String] = []
+        public var photos: [PhotoOutcome] = []
+        public var lookAlikes: [Enrolment.LookAlike] = []
+        public var newClasses: [String] = []
+        public var studentId: String?
+    }
+
+    public struct PhotoOutcome: Sendable, Encodable, Equatable {
+        public let file: String
+        public let accepted: Bool
+        public let problem: String?
+    }
+
+    let enrolment: Enrolment
+
+    public init(enrolment: Enrolment) {
+        self.enrolment = enrolment
+    }
+
+    private var stores: BackendStores { enrolment.stores }
+
+    // MARK: Reading the input
+
+    /// Rows of a CSV whose header names `name`, `enrollment_no` (or `enrollmentNo`),
+    /// and optionally `classes` and `photos` (several separated by `;`).
+    public static func rows(csv text: String) throws -> [Row] {
+        let reader: CSVReader
+        do { reader = try CSVReader(string: text, hasHeaderRow: true, trimFields: true) } catch {
+            throw BulkEnrolmentError("the CSV cannot be read: \(error)")
+        }
+        let header = (reader.headerRow ?? []).map { $0.lowercased().replacingOccurrences(of: " ", with: "_") }
+        func column(_ names: String...) -> Int? { names.lazy.compactMap { header.firstIndex(of: $0) }.first }
+        guard let name = column("name"), let number = column("enrollment_no", "enrollmentno", "enrolment_no", "enrollment_number") else {
+            throw BulkEnrolmentError("the CSV's first line must name its columns: name, enrollment_no, and optionally classes and photos")
+        }
+        let classes = column("classes", "class"), photos = column("photos", "photo")
+        var rows: [Row] = []
+        var line = 1
+        while let fields = reader.next() {
+            line += 1
+            guard fields.contains(where: { !$0.isEmpty }) else { continue }
+            func value(_ index: Int?) -> String { index.flatMap { $0 < fields.count ? fields[$0] : nil } ?? "" }
+            func list(_ index: Int?) -> [String] { value(index).split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+            rows.append(Row(line: line, name: value(name), enrollmentNo: value(number), classNames: list(classes), photoNames: list(photos)))
+            guard rows.count <= 20_000 else { throw BulkEnrolmentError("more than 20,000 rows: split the file") }
+        }
+        return rows
+    }
+
+    /// Rows of a face_recognition-style folder: one photo per person named after them
+    /// (`asha_verma.jpg`), or one folder of photos per person (`asha_verma/1.jpg`).
+    /// The enrolment number is the name in capitals (`ASHA_VERMA`): set real ones with a CSV.
+    public static func rows(folder files: [String]) -> [Row] {
+        let photos = files.sorted().filter { ["jpg", "jpeg", "png"].contains(($0 as NSString).pathExtension.lowercased()) }
+        let paths = photos.map { $0.split(separator: "/").map(String.init).filter { $0 != "." } }
+        // The folders every photo is in (a ZIP of `known/` holds `known/...`) say nothing about who is in them.
+        var shared = paths.first.map { Array($0.dropLast()) } ?? []
+        for parts in paths { while !shared.isEmpty && Array(parts.dropLast().prefix(shared.count)) != shared { shared.removeLast() } }
+        var photosByPerson: [String: [String]] = [:]
+        for (path, parts) in zip(photos, paths) {
+            let relative = Array(parts.dropFirst(shared.count))
+            let person = relative.count >= 2 ? relative[relative.count - 2] : (relative.last! as NSString).deletingPathExtension
+            photosByPerson[person, default: []].append(path)
+        }
+        return photosByPerson.keys.sorted().enumerated().map { index, person in
+            let name = person.replacingOccurrences(of: "_", with: " ").split(separator: " ")
+                .map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(separator: " ")
+            return Row(line: index + 1, name: name, enrollmentNo: person.uppercased(), classNames: [], photoNames: photosByPerson[person]!)
+        }
+    }
+
+    // MARK: Doing it
+
+    /// What becomes of each row (`dryRun`: what would), reporting progress as rows are done.
+    /// `photo` gives a photo's bytes by the name the row uses.
+    public func run(_ rows: [Row], organizationId: String, dryRun: Bool, actor: String,
+                    photo: @Sendable (String) async throws -> [UInt8]?,
+                    progress: @Sendable (Int, Int) async -> Void = { _, _ in }) async throws -> [Outcome] {
+        var classIds = Dictionary(uniqueKeysWithValues: try await stores.classes.classes(organizationId: organizationId).map { ($0.name, $0.id) })
+        var seen: [String: Int] = [:]
+        var outcomes: [Outcome] = []
+        await progress(0, rows.count)
+        for (index, row) in rows.enumerated() {
+            var outcome = Outcome(line: row.line, name: row.name, enrollmentNo: row.enrollmentNo, action: .enrol)
+            if let earlier = seen[row.enrollmentNo.lowercased()] {
+                outcome.problems.append("the enrolment number \(row.enrollmentNo) is also on line \(earlier)")
+            }
+            seen[row.enrollmentNo.lowercased()] = row.line
+            let existing = try await stores.roster.student(enrollmentNo: row.enrollmentNo, organizationId: organizationId)
+            outcome.studentId = existing?.id
+            if existing == nil {
+                for (rule, value) in [(FieldRule.name, row.name), (.enrollmentNo, row.enrollmentNo)] {
+                    let value = value.trimmingCharacters(in: .whitespaces)
+                    if let problem = value.isEmpty ? "no \(rule == .name ? "name" : "enrolment number")" : rule.problem(value) {
+                        outcome.problems.append(problem)
+                    }
+                }
+            }
+            outcome.newClasses = row.classNames.filter { classIds[$0] == nil }
+            // Every photo checked, even of a refused row: the person fixing the file sees every problem at once.
+            var accepted: [PhotoUpload] = []
+            let known = Set(existing?.photoIds.isEmpty == false ? try await stores.roster.photoDigests(studentId: existing!.id) : [])
+            for name in row.photoNames {
+                guard let bytes = try await photo(name) else {
+                    outcome.photos.append(PhotoOutcome(file: name, accepted: false, problem: "no file \(name)"))
+                    continue
+                }
+                do {
+                    let upload = try PhotoUpload(bytes: bytes)
+                    if known.contains(upload.sha256) { continue }
+                    let (checked, verdict) = try await enrolment.accepted(upload, position: accepted.count + 1, organizationId: organizationId,
+                                                                         besides: existing?.id)
+                    accepted.append(checked)
+                    outcome.lookAlikes += verdict.lookAlikes
+                    outcome.photos.append(PhotoOutcome(file: name, accepted: true, problem: nil))
+                } catch let refused as PhotoRefused {
+                    outcome.photos.append(PhotoOutcome(file: name, accepted: false, problem: refused.report.problem))
+                } catch let error as StoreError {
+                    outcome.photos.append(PhotoOutcome(file: name, accepted: false, problem: error.description))
+                }
+            }
+            let refusedPhotos = outcome.photos.filter { !$0.accepted }.map { "\($0.file): \($0.problem ?? "refused")" }
+            outcome.problems += refusedPhotos
+            if existing == nil && accepted.isEmpty && outcome.problems.isEmpty {
+                outcome.problems.append("no usable photo: a student needs at least one")
+            }
+            if !outcome.problems.isEmpty {
+                outcome.action = .refused
+            } else if existing != nil {
+                let currentClasses = Set(try await stores.classes.classIds(ofStudents: organizationId)[existing!.id] ?? [])
+                let addsClasses = row.classNames.contains { classIds[$0].map { !currentClasses.contains($0) } ?? true }
+                outcome.action = accepted.isEmpty && !addsClasses ? .nothingToDo : .update
+            }
+            if !dryRun && (outcome.action == .enrol || outcome.action == .update) {
+                for name in outcome.newClasses {
+                    let created = try await stores.classes.add(organizationId: organizationId, name: name)
+                    classIds[name] = created.id
+                    try await stores.audit.record(organizationId: organizationId, actor: actor, action: "class.add", target: created.id, detail: name)
+                }
+                let rowClasses = row.classNames.compactMap { classIds[$0] }
+                if let existing {
+                    for upload in accepted { _ = try await stores.roster.addPhoto(upload, studentId: existing.id) }
+                    for classId in rowClasses { try await stores.classes.addStudents([existing.id], to: classId) }
+                    try await stores.audit.record(organizationId: organizationId, actor: actor, action: "student.update", target: existing.id,
+                                                  detail: "bulk: \(accepted.count) photo(s), classes \(row.classNames.joined(separator: ", "))")
+                } else {
+                    let student = try await stores.roster.addStudent(organizationId: organizationId, name: row.name,
+                                                                     enrollmentNo: row.enrollmentNo, photos: accepted)
+                    for classId in rowClasses { try await stores.classes.addStudents([student.id], to: classId) }
+                    outcome.studentId = student.id
+                    try await stores.audit.record(organizationId: organizationId, actor: actor, action: "student.add", target: student.id,
+                                                  detail: "bulk: \(row.name) (\(row.enrollmentNo)), \(accepted.count) photo(s)")
+                }
+            }
+            outcomes.append(outcome)
+            await progress(index + 1, rows.count)
+        }
+        return outcomes
+    }
+}
+
+public struct BulkEnrolmentError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,97 @@
+import BackendStore
+import FaceEngine
+
+/// Enrolling students, wherever it is asked for (the API, the dashboard, the
+/// command line, a bulk file): every photo checked by the face engine before it
+/// is kept, and a face that looks like another student's reported.
+public struct Enrolment: Sendable {
+    let stores: BackendStores
+    let check: PhotoCheck
+    /// Two students' faces this close are reported as look-alikes.
+    let tolerance: Double
+
+    public init(stores: BackendStores, engine: FaceEngine, tolerance: Double = 0.5) {
+        self.init(stores: stores, check: PhotoCheck(engine: engine, thresholds: PhotoCheck.Thresholds()), tolerance: tolerance)
+    }
+
+    init(stores: BackendStores, check: PhotoCheck, tolerance: Double) {
+        self.stores = stores
+        self.check = check
+        self.tolerance = tolerance
+    }
+
+    /// A photo's verdict, and the students it looks like.
+    public struct Verdict: Sendable, Encodable {
+        public let check: PhotoCheck.Report
+        public let lookAlikes: [LookAlike]
+    }
+
+    public struct LookAlike: Sendable, Encodable, Equatable {
+        public let studentId: String
+        public let name: String
+        public let distance: Double
+    }
+
+    /// What the face engine says of a photo, without keeping it; the face, when accepted.
+    public func verdict(on upload: PhotoUpload, organizationId: String, besides studentId: String?) async throws -> (Verdict, PhotoFace?) {
+        let (report, face) = try await check.check(upload)
+        let lookAlikes = if let face { try await self.lookAlikes(of: face, organizationId: organizationId, besides: studentId) } else { [Enrolment.LookAlike]() }
+        return (Verdict(check: report, lookAlikes: lookAlikes), face)
+    }
+
+    /// The upload with its face, ready to keep; `PhotoRefused` when the face engine says no.
+    public func accepted(_ upload: PhotoUpload, position: Int, organizationId: String, besides studentId: String?) async throws
+        -> (PhotoUpload, Verdict) {
+        let (verdict, face) = try await verdict(on: upload, organizationId: organizationId, besides: studentId)
+        guard let face else { throw PhotoRefused(position: position, report: verdict.check) }
+        var upload = upload
+        upload.face = face
+        return (upload, verdict)
+    }
+
+    /// A new student with checked photos, in `classIds`; refused whole if any photo is.
+    public func enrol(organizationId: String, name: String, enrollmentNo: String, photos: [PhotoUpload],
+                      classIds: [String] = []) async throws -> (Student, [Verdict]) {
+        var uploads: [PhotoUpload] = [], verdicts: [Verdict] = []
+        for (index, photo) in photos.enumerated() {
+            let (upload, verdict) = try await accepted(photo, position: index + 1, organizationId: organizationId, besides: nil)
+            uploads.append(upload)
+            verdicts.append(verdict)
+        }
+        let student = try await stores.roster.addStudent(organizationId: organizationId, name: name, enrollmentNo: enrollmentNo,
+                                                         photos: uploads)
+        for classId in classIds { try await stores.classes.addStudents([student.id], to: classId) }
+        return (student, verdicts)
+    }
+
+    /// Another checked photo of a student.
+    public func addPhoto(_ photo: PhotoUpload, to student: Student) async throws -> (String, Verdict) {
+        let (upload, verdict) = try await accepted(photo, position: 1, organizationId: student.organizationId, besides: student.id)
+        return (try await stores.roster.addPhoto(upload, studentId: student.id), verdict)
+    }
+
+    /// Other students whose enrolled faces are within the tolerance of `face`: two who look alike, or one enrolled twice.
+    func lookAlikes(of face: PhotoFace, organizationId: String, besides studentId: String?) async throws -> [LookAlike] {
+        let probe = try FaceDescriptor(bytes: face.descriptor)
+        var nearest: [String: Double] = [:]
+        for enrolled in try await stores.roster.faces(organizationId: organizationId)
+        where enrolled.studentId != studentId && enrolled.face.model == face.model {
+            guard let other = try? FaceDescriptor(bytes: enrolled.face.descriptor) else { continue }
+            let distance = probe.distance(to: other)
+            if distance <= tolerance { nearest[enrolled.studentId] = min(nearest[enrolled.studentId] ?? 1, distance) }
+        }
+        var result: [LookAlike] = []
+        for (id, distance) in nearest {
+            if let student = try await stores.roster.student(id) { result.append(LookAlike(studentId: id, name: student.name, distance: distance)) }
+        }
+        return result.sorted { $0.distance < $1.distance }
+    }
+}
+
+/// A photo the face engine refused: nothing is kept, and the reason is said.
+public struct PhotoRefused: Error, CustomStringConvertible {
+    public let position: Int
+    public let report: PhotoCheck.Report
+
+    public var description: String { "photo \(position): \(report.problem ?? "refused")" }
+}

@@ -1,0 +1,101 @@
+import ArgumentParser
+import BackendStore
+import Foundation
+
+/// `classes`: groups of students, who teaches them, which doors serve them.
+struct ClassesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "classes", abstract: "Add, list and remove classes; who teaches them, which devices serve them.",
+                                                    subcommands: [Add.self, List.self, Remove.self, Teach.self, Serve.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a class.")
+        @Argument(help: "Its name, like 10A.") var name: String
+        @Option(name: .customLong("starts-at"), help: "When its day starts, HH:MM: a later mark is late.") var startsAt: String?
+        @Option var organization: String?
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let created = try await withStore(store) { stores in
+                let created = try await stores.classes.add(organizationId: try await resolveOrganization(organization, in: stores), name: name,
+                                                           startsAt: startsAt)
+                try await stores.audit.record(organizationId: created.organizationId, actor: commandLine, action: "class.add",
+                                              target: created.id, detail: name)
+                return created
+            }
+            print("\(created.id)\t\(created.name)")
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List classes: id, name, start time, students, teachers, devices.")
+        @Option var organization: String?
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            for c in try await withStore(store, { stores in
+                try await stores.classes.classes(organizationId: try await resolveOrganization(organization, in: stores))
+            }) {
+                print("\(c.id)\t\(c.name)\t\(c.startsAt ?? "-")\t\(c.studentIds.count) students\t\(c.teacherIds.count) teachers\t\(c.deviceIds.count) devices")
+            }
+        }
+    }
+
+    struct Remove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove a class (its students stay enrolled).")
+        @Argument(help: "The class's name.") var name: String
+        @Option var organization: String?
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            try await withStore(store) { stores in
+                let organizationId = try await resolveOrganization(organization, in: stores)
+                let id = try await classId(named: name, in: organizationId, stores: stores, creating: false)
+                try await stores.classes.remove(id)
+                try await stores.audit.record(organizationId: organizationId, actor: commandLine, action: "class.remove", target: id, detail: name)
+            }
+            print("removed \(name)")
+        }
+    }
+
+    struct Teach: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Make people the teachers of a class (replacing its teachers).")
+        @Argument(help: "The class's name.") var name: String
+        @Argument(help: "The teachers' logins.") var logins: [String] = []
+        @Option var organization: String?
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            try await withStore(store) { stores in
+                let organizationId = try await resolveOrganization(organization, in: stores)
+                let id = try await classId(named: name, in: organizationId, stores: stores, creating: false)
+                var userIds: [String] = []
+                for login in logins { userIds.append(try await person(login, in: stores).id) }
+                try await stores.classes.setTeachers(userIds, of: id)
+                try await stores.audit.record(organizationId: organizationId, actor: commandLine, action: "class.change", target: id,
+                                              detail: "teachers \(logins.joined(separator: ", "))")
+            }
+            print("\(name) is taught by \(logins.isEmpty ? "nobody" : logins.joined(separator: ", "))")
+        }
+    }
+
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make a device serve classes (replacing its classes; none: the whole organization). Its roster follows.")
+        @Argument(help: "The device id.") var device: String
+        @Argument(help: "The classes' names.") var names: [String] = []
+        @Option var organization: String?
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            try await withStore(store) { stores in
+                let organizationId = try await resolveOrganization(organization, in: stores)
+                var ids: [String] = []
+                for name in names { ids.append(try await classId(named: name, in: organizationId, stores: stores, creating: false)) }
+                try await stores.devices.setClasses(ids, deviceId: device)
+                try await stores.audit.record(organizationId: organizationId, actor: commandLine, action: "device.change", target: device,
+                                              detail: "serves \(names.joined(separator: ", "))")
+            }
+            print("\(device) serves \(names.isEmpty ? "the whole organization" : names.joined(separator: ", "))")
+        }
+    }
+}

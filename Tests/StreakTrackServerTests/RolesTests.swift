@@ -1,0 +1,120 @@
+import BackendStore
+import Foundation
+import StreakTrackProtocol
+import TestSupport
+import Testing
+
+/// Who may do what, request by request, as each role signed in over HTTP:
+/// an admin everything in their organization, a co-admin all but people, a
+/// teacher their own classes only, and nobody anything in another organization.
+@Suite("Roles")
+struct RolesTests {
+    /// A school with two classes, a student in each, an admin, a co-admin and the
+    /// teacher of 10A; and another school with its own admin.
+    struct School {
+        let server: RunningServer
+        let organizationId: String
+        let classA: String, classB: String
+        let asha: String, ravi: String
+        let admin: SessionClient, coadmin: SessionClient, teacher: SessionClient, outsider: SessionClient
+
+        static let password = "correct horse battery staple"
+
+        static func make(_ kind: StoreKind) async throws -> School {
+            let server = try await RunningServer.start(kind)
+            let stores = server.stores
+            let school = try await stores.roster.addOrganization(name: "Springfield High")
+            let other = try await stores.roster.addOrganization(name: "Shelbyville High")
+            let asha = try await stores.roster.addStudent(organizationId: school.id, name: "Asha Verma", enrollmentNo: "A1")
+            let ravi = try await stores.roster.addStudent(organizationId: school.id, name: "Ravi Kumar", enrollmentNo: "R1")
+            let classA = try await stores.classes.add(organizationId: school.id, name: "10A", startsAt: "08:30")
+            let classB = try await stores.classes.add(organizationId: school.id, name: "10B")
+            try await stores.classes.setStudents([asha.id], of: classA.id)
+            try await stores.classes.setStudents([ravi.id], of: classB.id)
+            for (login, role, organization) in [("admin", Role.admin, school.id), ("co", .coadmin, school.id), ("teacher", .teacher, school.id),
+                                                ("outsider", .admin, other.id)] {
+                _ = try await stores.users.add(organizationId: organization, login: login, name: login.capitalized, role: role, password: password)
+            }
+            try await stores.classes.setTeachers([try await stores.users.user(login: "teacher")!.id], of: classA.id)
+            func signIn(_ login: String) async throws -> SessionClient { try await SessionClient.signIn(server, login: login, password: password) }
+            return School(server: server, organizationId: school.id, classA: classA.id, classB: classB.id, asha: asha.id, ravi: ravi.id,
+                          admin: try await signIn("admin"), coadmin: try await signIn("co"), teacher: try await signIn("teacher"),
+                          outsider: try await signIn("outsider"))
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func eachRoleDoesExactlyWhatItMay(kind: StoreKind) async throws {
+        let s = try await School.make(kind)
+        defer { Task { await s.server.stop() } }
+        let people = [("admin", s.admin), ("co-admin", s.coadmin), ("teacher", s.teacher), ("another school's admin", s.outsider)]
+        // (what, method, path, body (made anew for each person), expected status for admin, co-admin, teacher, outsider)
+        let today = AttendanceTimestamp.day(of: Date())
+        let month = String(today.prefix(7))
+        let cases: [(String, String, String, () -> [String: Any]?, [Int])] = [
+            ("list people", "GET", "/api/users", { nil }, [200, 403, 403, 200]),
+            ("invite an admin", "POST", "/api/users", { ["login": "new-\(UUID())", "name": "N", "role": "admin"] }, [201, 403, 403, 201]),
+            ("read the audit log", "GET", "/api/audit", { nil }, [200, 403, 403, 200]),
+            ("add a class", "POST", "/api/classes", { ["name": "11-\(UUID())"] }, [201, 201, 403, 201]),
+            ("see 10B's students", "GET", "/api/students?classId=\(s.classB)", { nil }, [200, 200, 403, 403]),
+            ("see 10A's day", "GET", "/api/attendance/day?classId=\(s.classA)", { nil }, [200, 200, 200, 403]),
+            ("see 10B's day", "GET", "/api/attendance/day?classId=\(s.classB)", { nil }, [200, 200, 403, 403]),
+            ("see the whole school's day", "GET", "/api/attendance/day", { nil }, [200, 200, 403, 200]),
+            ("correct Asha (10A)", "POST", "/api/attendance/corrections",
+             { ["studentId": s.asha, "date": today, "status": "present", "reason": "seen in class"] }, [204, 204, 204, 403]),
+            ("correct Ravi (10B)", "POST", "/api/attendance/corrections",
+             { ["studentId": s.ravi, "date": today, "status": "absent", "reason": "sent home"] }, [204, 204, 403, 403]),
+            ("see Ravi's calendar", "GET", "/api/students/\(s.ravi)/calendar", { nil }, [200, 200, 403, 403]),
+            ("see 10A's report", "GET", "/api/reports?classId=\(s.classA)&month=\(month)", { nil }, [200, 200, 200, 403]),
+            ("see the school's report", "GET", "/api/reports?month=\(month)", { nil }, [200, 200, 403, 200]),
+            ("register a device", "POST", "/api/devices", { ["deviceId": "door-\(UUID().uuidString.prefix(8))"] }, [201, 201, 403, 201]),
+            ("set holidays", "PUT", "/api/calendar/holidays/2026-12-25", { ["name": "Christmas"] }, [204, 204, 403, 204]),
+        ]
+        for (what, method, path, body, expected) in cases {
+            for ((role, client), status) in zip(people, expected) {
+                let reply = try await client.request(method, path, json: body())
+                #expect(reply.status == status, "\(role): \(what) → \(reply.status) \(reply.text)")
+            }
+        }
+        // What a teacher sees is filtered, not refused: their class and its students only.
+        let classes = try #require(try await s.teacher.get("/api/classes").json() as? [[String: Any]])
+        #expect(classes.map { $0["name"] as? String } == ["10A"])
+        let students = try #require(try await s.teacher.get("/api/students").json() as? [String: Any])
+        #expect((students["students"] as? [[String: Any]])?.map { $0["name"] as? String } == ["Asha Verma"])
+        // Another school's admin sees their own organization only, whatever they name.
+        let theirs = try #require(try await s.outsider.get("/api/students").json() as? [String: Any])
+        #expect(theirs["total"] as? Int == 0)
+        #expect(try await s.outsider.get("/api/students?organizationId=\(s.organizationId)").status == 403)
+        // Every change above left a line naming who made it.
+        let audit = try #require(try await s.admin.get("/api/audit?limit=500").json() as? [[String: Any]])
+        #expect(audit.contains { $0["actor"] as? String == "user:teacher" && $0["action"] as? String == "attendance.correct" })
+        #expect(audit.contains { $0["actor"] as? String == "user:co" && $0["action"] as? String == "class.add" })
+    }
+
+    @Test func aTeacherWatchesOnlyTheDevicesServingTheirClasses() async throws {
+        let s = try await School.make(.sqlite)
+        defer { Task { await s.server.stop() } }
+        let stores = s.server.stores
+        let secretA = try await s.server.register(device: "room-a", organization: s.organizationId)
+        _ = try await s.server.register(device: "room-b", organization: s.organizationId)
+        try await stores.devices.setClasses([s.classA], deviceId: "room-a")
+        try await stores.devices.setClasses([s.classB], deviceId: "room-b")
+        let listed = try #require(try await s.teacher.get("/api/devices").json() as? [[String: Any]])
+        #expect(listed.map { $0["id"] as? String } == ["room-a"])
+
+        func dashboard(_ device: String) async throws -> TestSocket {
+            try await s.server.socket("deviceId=\(device)&organizationId=\(s.organizationId)&isHardware=false&status=1",
+                                      headers: ["Cookie": s.teacher.cookie])
+        }
+        let own = try await dashboard("room-a")
+        #expect(try await own.next() == #"{"type":"device_status","deviceId":"room-a","online":false}"#, "signed in by the page's cookie")
+        let other = try await dashboard("room-b")
+        #expect(try await other.next() == #"{"error":"Unauthorized"}"#)
+        // Nor can they start another room's camera through their own socket.
+        let device = try await s.server.device("room-a", organization: s.organizationId, secret: secretA)
+        _ = try await device.next()
+        try await own.send(#"{"type":"start_stream","targetDeviceId":"room-b"}"#)
+        #expect(try await own.next(containing: "error") == #"{"error":"Not allowed to watch room-b"}"#)
+        for socket in [own, device] { await socket.close() }
+    }
+}
