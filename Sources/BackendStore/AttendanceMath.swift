@@ -28,14 +28,14 @@ public enum AttendanceMath {
         }
     }
 
-    /// The mark of one day for a student enrolled on `enrolledOn`, whose class
-    /// starts at `startsAt` (`HH:MM`; later is late), seen on `today`.
-    public static func mark(day: String, record: DayRecord?, enrolledOn: String?, calendar: SchoolCalendar, today: String,
+    /// The mark of one day (a school day or not) for a student enrolled on
+    /// `enrolledOn`, whose class starts at `startsAt` (`HH:MM`; later is late), seen on `today`.
+    public static func mark(day: String, record: DayRecord?, enrolledOn: String?, isSchoolDay: Bool, today: String,
                             startsAt: String?) -> Mark {
         if day > today { return .upcoming }
         if let enrolledOn, day < enrolledOn { return .notEnrolled }
         // A mark on a day without school (a Saturday event) is kept, but counts for nothing.
-        guard calendar.isSchoolDay(day) else { return .noSchool }
+        guard isSchoolDay else { return .noSchool }
         if let record, record.status == "present" {
             // A mark made by hand says the student was there; its time is when it was written, not when they came.
             if record.method == "automatic", let startsAt, record.time.prefix(5) > startsAt.prefix(5) { return .late }

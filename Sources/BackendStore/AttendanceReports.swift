@@ -67,8 +67,8 @@ public struct AttendanceReports: Sendable {
         let records = try await marks(of: group, from: day, to: day)
         let students = members.map { student in
             let record = records[student.id]?[day]
-            let mark = AttendanceMath.mark(day: day, record: record, enrolledOn: student.enrolledOn, calendar: calendar, today: today,
-                                           startsAt: student.startsAt)
+            let mark = AttendanceMath.mark(day: day, record: record, enrolledOn: student.enrolledOn, isSchoolDay: calendar.isSchoolDay(day),
+                                           today: today, startsAt: student.startsAt)
             return StudentDay(studentId: student.id, name: student.name, enrollmentNo: student.enrollmentNo, mark: mark,
                               time: record?.time, method: record?.method, deviceId: record?.deviceId, markedBy: record?.markedBy,
                               reason: record?.reason)
@@ -105,9 +105,11 @@ public struct AttendanceReports: Sendable {
         let calendar = try await calendars.calendar(organizationId: organizationId)
         let start = student.enrolledOn ?? from
         let records = try await marks(of: group, from: min(start, from), to: max(today, to), only: studentId)[studentId] ?? [:]
+        // Which days have school, worked out once (a calendar's date arithmetic is slow next to the rest).
+        let schoolDays = Set(calendar.schoolDays(from: min(start, from), to: max(today, to)))
         func mark(_ day: String) -> AttendanceMath.Mark {
-            AttendanceMath.mark(day: day, record: records[day], enrolledOn: student.enrolledOn, calendar: calendar, today: today,
-                                startsAt: student.startsAt)
+            AttendanceMath.mark(day: day, record: records[day], enrolledOn: student.enrolledOn, isSchoolDay: schoolDays.contains(day),
+                                today: today, startsAt: student.startsAt)
         }
         let shown = SchoolCalendar.days(from: from, to: to)
         let whole = AttendanceMath.summary(SchoolCalendar.days(from: start, to: today).map(mark))
@@ -143,12 +145,14 @@ public struct AttendanceReports: Sendable {
         let members = try await students(of: group)
         let records = try await marks(of: group, from: from, to: to)
         let days = SchoolCalendar.days(from: from, to: to)
+        let isSchoolDay = days.map(calendar.isSchoolDay)
         var marks: [String: [AttendanceMath.Mark]] = [:]
         var figures: [StudentFigures] = []
         for student in members {
-            let studentMarks = days.map { day in
-                AttendanceMath.mark(day: day, record: records[student.id]?[day], enrolledOn: student.enrolledOn, calendar: calendar,
-                                    today: today, startsAt: student.startsAt)
+            let studentRecords = records[student.id] ?? [:]
+            let studentMarks = days.indices.map { index in
+                AttendanceMath.mark(day: days[index], record: studentRecords[days[index]], enrolledOn: student.enrolledOn,
+                                    isSchoolDay: isSchoolDay[index], today: today, startsAt: student.startsAt)
             }
             marks[student.id] = studentMarks
             figures.append(StudentFigures(studentId: student.id, name: student.name, enrollmentNo: student.enrollmentNo,

@@ -22,7 +22,8 @@ struct AttendanceMathTests {
     }
 
     func marks(_ records: [String: AttendanceMath.DayRecord], enrolledOn: String) -> [AttendanceMath.Mark] {
-        week.map { AttendanceMath.mark(day: $0, record: records[$0], enrolledOn: enrolledOn, calendar: calendar, today: today, startsAt: "08:30") }
+        week.map { AttendanceMath.mark(day: $0, record: records[$0], enrolledOn: enrolledOn, isSchoolDay: calendar.isSchoolDay($0), today: today,
+                                       startsAt: "08:30") }
     }
 
     @Test func aWeekCountedByHand() {

@@ -7,7 +7,7 @@
 // stop on leaving (ctx.every), and clean up sockets (ctx.cleanup).
 
 import { api, setSession, session, can, onUnauthorized, get } from './api.js';
-import { $, el, toast, parseHash, roleName } from './dom.js';
+import { $, el, toast, parseHash, roleName, fill } from './dom.js';
 import { closeAll } from './live.js';
 import * as today from './views-today.js';
 import * as students from './views-students.js';
@@ -81,7 +81,7 @@ function route() {
   const found = ROUTES.map((r) => ({ r, m: path.match(r.match) })).find((x) => x.m);
   unmount();
   const root = $('main');
-  root.replaceChildren();
+  fill(root);
   highlightNav(found ? found.r.nav : null);
   if (!found) {
     root.append(el('h1', {}, 'Page not found'), el('p', {}, el('a', { href: '#/today' }, 'Go to Today')));
@@ -111,7 +111,7 @@ function showViewError(root, err) {
 
 function buildNav() {
   const items = NAV.filter((n) => !n.cap || can(n.cap));
-  $('nav-list').replaceChildren(...items.map((n) =>
+  fill($('nav-list'), ...items.map((n) =>
     el('li', {}, el('a', { href: `#/${n.path}`, class: 'nav-link', 'data-nav': n.path }, n.label))));
   $('nav').hidden = false;
 }
@@ -156,6 +156,8 @@ function startApp(data) {
 }
 
 function signedOut(message) {
+  // After signing in again, come back to the page that was open.
+  if (message && location.hash.startsWith('#/')) wanted = location.hash;
   unmount();
   closeAll();
   setSession(null);
@@ -188,7 +190,7 @@ function showSignIn(message) {
       password.focus();
     } finally { button.disabled = false; }
   });
-  root.replaceChildren(el('section', { class: 'card narrow', 'aria-labelledby': 'login-title' },
+  fill(root, el('section', { class: 'card narrow', 'aria-labelledby': 'login-title' },
     el('h1', { id: 'login-title' }, 'Sign in'),
     el('p', { class: 'muted' }, 'Forgot your password? An administrator can send you a reset link.'),
     form));
@@ -203,7 +205,7 @@ async function showLink(code) {
   try {
     link = await api('GET', `/api/links/${encodeURIComponent(code)}`, undefined, { quiet401: true });
   } catch (err) {
-    root.replaceChildren(el('section', { class: 'card narrow' },
+    fill(root, el('section', { class: 'card narrow' },
       el('h1', {}, 'This link does not work'),
       el('p', {}, err.status === 404 ? 'It was used already or has expired: ask an administrator for a new one.' : err.message),
       el('p', {}, el('a', { href: '#/today', onclick: () => history.replaceState(null, '', '#/today') }, 'Sign in instead'))));
@@ -237,6 +239,14 @@ async function showLink(code) {
     e.preventDefault();
     button.disabled = true;
     msg.hidden = true;
+    // minlength is not enforced on a value set by a script or a password manager: check here too.
+    if (password.value.length < 10) {
+      msg.textContent = 'The password needs at least 10 characters.';
+      msg.hidden = false;
+      button.disabled = false;
+      password.focus();
+      return;
+    }
     const body = { password: password.value };
     if (setup) { body.login = login.value.trim(); body.name = name.value.trim(); }
     try {
@@ -249,7 +259,7 @@ async function showLink(code) {
       msg.hidden = false;
     } finally { button.disabled = false; }
   });
-  root.replaceChildren(el('section', { class: 'card narrow', 'aria-labelledby': 'link-title' },
+  fill(root, el('section', { class: 'card narrow', 'aria-labelledby': 'link-title' },
     el('h1', { id: 'link-title' }, title), el('p', {}, intro), form));
   (setup ? login : password).focus();
 }

@@ -30,6 +30,14 @@ function append(node, children) {
   }
 }
 
+// Replaces a node's children; like el(), skips null/false and flattens arrays
+// (the native replaceChildren would print "null").
+export function fill(node, ...children) {
+  node.replaceChildren();
+  append(node, children);
+  return node;
+}
+
 // el('a', {href, class}, 'text', otherNode...): strings become text nodes.
 export function el(tag, props, ...children) {
   const node = document.createElement(tag);

@@ -3,7 +3,7 @@
 // either the problem, or the face crop and any look-alike students.
 
 import { api } from './api.js';
-import { el, svg, fileToBase64 } from './dom.js';
+import { el, svg, fileToBase64, fill } from './dom.js';
 
 // The face, cut out in the browser from the box (the API does not send a crop
 // of a photo it has not kept). A margin, as the stored crops have.
@@ -47,13 +47,13 @@ function describeQuality(q) {
 // {node, file, done: Promise, accepted, verdict, remove()}. `studentId`: a photo
 // added to that student (their own faces are no look-alikes).
 export function checkedPhoto(file, { studentId, onRemove } = {}) {
-  const url = URL.createObjectURL(file);
-  const img = el('img', { class: 'pcheck-img', src: url, alt: `Chosen photo ${file.name}` });
+  // A data: URL, not a blob: one: the CSP (img-src 'self' data:) refuses blob: images.
+  const img = el('img', { class: 'pcheck-img', alt: `Chosen photo ${file.name}` });
   const overlay = svg('svg', { class: 'pcheck-boxes', 'aria-hidden': 'true', preserveAspectRatio: 'none' });
   const status = el('div', { class: 'pcheck-status', role: 'status' }, 'Checking the photo…');
   const item = {
     file, accepted: false, verdict: null, node: null,
-    remove() { URL.revokeObjectURL(url); item.node.remove(); if (onRemove) onRemove(item); },
+    remove() { item.node.remove(); if (onRemove) onRemove(item); },
   };
   const removeBtn = el('button', { type: 'button', class: 'btn btn-small', onclick: () => item.remove(), 'aria-label': `Remove ${file.name}` }, 'Remove');
   item.node = el('figure', { class: 'pcheck pcheck-pending' },
@@ -69,10 +69,11 @@ export function checkedPhoto(file, { studentId, onRemove } = {}) {
     let verdict;
     try {
       const photo = await fileToBase64(file);
+      img.src = `data:${file.type || 'image/jpeg'};base64,${photo}`;
       verdict = await api('POST', '/api/photos/check', studentId ? { photo, studentId } : { photo });
     } catch (err) {
       item.node.className = 'pcheck pcheck-refused';
-      status.replaceChildren(el('strong', {}, 'Cannot check this photo: '), err.message);
+      fill(status, el('strong', {}, 'Cannot check this photo: '), err.message);
       return item;
     }
     await loaded;
@@ -81,21 +82,21 @@ export function checkedPhoto(file, { studentId, onRemove } = {}) {
     item.accepted = !!check.accepted;
     // Boxes are in the photo's pixels: a viewBox of that size scales them with the picture.
     if (img.naturalWidth) overlay.setAttribute('viewBox', `0 0 ${img.naturalWidth} ${img.naturalHeight}`);
-    overlay.replaceChildren(...(check.faces || []).map((f) => svg('rect', {
+    fill(overlay, ...(check.faces || []).map((f) => svg('rect', {
       x: f.left, y: f.top, width: f.right - f.left, height: f.bottom - f.top,
       class: item.accepted ? 'box box-ok' : 'box box-bad', 'vector-effect': 'non-scaling-stroke',
     })));
     item.node.className = `pcheck ${item.accepted ? 'pcheck-ok' : 'pcheck-refused'}`;
     if (item.accepted) {
       const crop = check.faces && check.faces[0] && img.naturalWidth ? cropFace(img, check.faces[0]) : null;
-      status.replaceChildren(
+      fill(status, 
         el('div', { class: 'pcheck-result' },
           crop ? el('img', { class: 'face face-crop', src: crop, alt: 'The face the devices will learn' }) : null,
           el('div', {}, el('strong', { class: 'ok-text' }, 'Face found: good to enrol.'),
             el('div', { class: 'small muted' }, describeQuality(check.quality)))),
         lookAlikeWarning(verdict.lookAlikes));
     } else {
-      status.replaceChildren(el('strong', { class: 'bad-text' }, 'Refused: '), check.problem || 'the face engine refused this photo.');
+      fill(status, el('strong', { class: 'bad-text' }, 'Refused: '), check.problem || 'the face engine refused this photo.');
     }
     return item;
   })();

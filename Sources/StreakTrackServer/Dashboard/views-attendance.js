@@ -4,7 +4,7 @@
 // a range use plain links: the session cookie authenticates them.
 
 import { get, query, can, classes as loadClasses, devices as loadDevices, rememberStudents } from './api.js';
-import { el, select, viewHead, note, todayIso, addDays, longDay, shortTime, setQuery, debounce, plural } from './dom.js';
+import { el, select, viewHead, note, todayIso, addDays, longDay, shortTime, setQuery, debounce, plural, fill } from './dom.js';
 import { markWord, correct } from './views-student.js';
 import { tally } from './views-today.js';
 
@@ -88,7 +88,7 @@ export async function render(root, _params, ctx, q) {
       rememberStudents(day.students);
       draw();
     } catch (err) {
-      if (ctx.alive() && ticket === asked) tbody.replaceChildren(el('tr', {}, el('td', { colspan: 7, class: 'form-error' }, err.message)));
+      if (ctx.alive() && ticket === asked) fill(tbody, el('tr', {}, el('td', { colspan: 7, class: 'form-error' }, err.message)));
     }
   }
 
@@ -108,8 +108,8 @@ export async function render(root, _params, ctx, q) {
     banner.hidden = day.schoolDay;
     banner.textContent = day.holiday ? `No school: ${day.holiday}. Marks on this day count for nothing.` : 'Not a school day. Marks on this day count for nothing.';
     const rows = day.students.filter(matches);
-    tbody.replaceChildren(...rows.map(row));
-    if (!rows.length) tbody.replaceChildren(el('tr', {}, el('td', { colspan: 7, class: 'empty' }, day.students.length ? 'Nobody matches.' : 'No students in this class.')));
+    fill(tbody, ...rows.map(row));
+    if (!rows.length) fill(tbody, el('tr', {}, el('td', { colspan: 7, class: 'empty' }, day.students.length ? 'Nobody matches.' : 'No students in this class.')));
   }
 
   function how(s) {

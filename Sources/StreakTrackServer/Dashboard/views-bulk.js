@@ -4,7 +4,7 @@
 // it. The server keeps a job for an hour; any change of files starts a new one.
 
 import { api, get, putFile, clearCache } from './api.js';
-import { el, plural, someNames, isPhotoFile } from './dom.js';
+import { el, plural, someNames, isPhotoFile, fill } from './dom.js';
 
 const POLL_MS = 1000;
 const PARALLEL_UPLOADS = 3;
@@ -141,7 +141,7 @@ export function renderBulk(box, ctx) {
     if (busy) return;
     busy = true;
     checkBtn.disabled = runBtn.disabled = true;
-    message.replaceChildren();
+    fill(message);
     try {
       if (!job || job.state === 'done') job = await upload();
       if (!ctx.alive()) return;
@@ -157,7 +157,7 @@ export function renderBulk(box, ctx) {
       draw();
     } catch (err) {
       if (err.message && /^no enrolment/.test(err.message)) job = null; // expired: the next try starts afresh
-      message.replaceChildren(el('p', { class: 'form-error', role: 'alert' }, err.message));
+      fill(message, el('p', { class: 'form-error', role: 'alert' }, err.message));
       progressLabel.textContent = '';
     } finally {
       busy = false;
@@ -176,7 +176,7 @@ export function renderBulk(box, ctx) {
     const words = lastRun ? DONE_WORDS : ACTION_WORDS;
     const alike = outcomes.filter((o) => o.lookAlikes && o.lookAlikes.length).length;
     const refused = count('refused');
-    summary.replaceChildren(
+    fill(summary, 
       el('p', { class: 'bulk-head' }, lastRun ? 'Result: ' : 'If you enrol now: ',
         ['enrol', 'update', 'nothingToDo', 'refused'].filter((a) => count(a)).map((a) =>
           el('span', { class: `pill pill-${a}` }, `${count(a).toLocaleString()} ${words[a]}`))),
@@ -184,7 +184,7 @@ export function renderBulk(box, ctx) {
       alike ? el('p', { class: 'warn-text' }, `${plural(alike, 'row looks', 'rows look')} like students already enrolled: check they are not enrolled twice.`) : null);
     const options = [['all', `All (${outcomes.length})`], ['refused', `Refused (${refused})`], ['alike', `Look-alikes (${alike})`]];
     filters.hidden = !outcomes.length;
-    filters.replaceChildren(...options.map(([k, label]) => el('button', {
+    fill(filters, ...options.map(([k, label]) => el('button', {
       type: 'button', class: 'btn btn-small seg-btn', 'aria-pressed': String(filter === k), onclick: () => { filter = k; draw(); },
     }, label)));
     // Refused rows first: they are what needs doing.
@@ -192,7 +192,7 @@ export function renderBulk(box, ctx) {
       .filter((o) => filter === 'all' || (filter === 'refused' ? o.action === 'refused' : o.lookAlikes && o.lookAlikes.length))
       .sort((a, b) => (b.action === 'refused') - (a.action === 'refused') || a.line - b.line);
     table.hidden = !outcomes.length;
-    tbody.replaceChildren(...rows.map((o) => row(o, words)));
+    fill(tbody, ...rows.map((o) => row(o, words)));
   }
 
   function row(o, words) {

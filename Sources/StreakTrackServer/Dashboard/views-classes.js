@@ -5,7 +5,7 @@
 // server last returned it.
 
 import { api, get, query, clearCache, classes as loadClasses, devices as loadDevices, can, rememberStudents } from './api.js';
-import { el, viewHead, note, plural, toast, confirmAction, debounce } from './dom.js';
+import { el, viewHead, note, plural, toast, confirmAction, debounce, fill } from './dom.js';
 import { face } from './views-students.js';
 
 export async function renderList(root, _params, ctx) {
@@ -107,7 +107,7 @@ export async function renderClass(root, [id], ctx) {
     const q = filterMembers.value.trim().toLowerCase();
     const shown = members.filter((s) => !q || s.name.toLowerCase().includes(q) || s.enrollmentNo.toLowerCase().includes(q));
     countLabel.textContent = plural(cls.studentIds.length, 'student');
-    membersBox.replaceChildren(shown.length ? el('ul', { class: 'pick-list member-list' }, shown.map((s) => el('li', { 'data-student-id': s._id },
+    fill(membersBox, shown.length ? el('ul', { class: 'pick-list member-list' }, shown.map((s) => el('li', { 'data-student-id': s._id },
       face(s), el('a', { href: `#/students/${encodeURIComponent(s._id)}` }, s.name), el('span', { class: 'mono small muted' }, s.enrollmentNo),
       el('button', { type: 'button', class: 'btn btn-small', 'aria-label': `Take ${s.name} out of the class`, onclick: () => setMember(s, false) }, 'Remove'))))
       : note(members.length ? 'No member matches.' : 'No students in this class yet.'));
@@ -124,17 +124,17 @@ export async function renderClass(root, [id], ctx) {
 
   const findStudents = debounce(async () => {
     const q = search.value.trim();
-    if (!q) { results.replaceChildren(); return; }
+    if (!q) { fill(results); return; }
     try {
       const page = await get(`/api/students${query({ q, limit: 20 })}`);
       if (!ctx.alive()) return;
       const inClass = new Set(cls.studentIds);
-      results.replaceChildren(...page.students.map((s) => el('li', {},
+      fill(results, ...page.students.map((s) => el('li', {},
         face(s), el('span', {}, s.name), el('span', { class: 'mono small muted' }, s.enrollmentNo),
         inClass.has(s._id) ? el('span', { class: 'small muted' }, 'in the class')
           : el('button', { type: 'button', class: 'btn btn-small', onclick: () => setMember(s, true) }, 'Add'))),
       page.total > page.students.length ? el('li', { class: 'small muted' }, `${page.total - page.students.length} more: type more of the name`) : null);
-      if (!page.students.length) results.replaceChildren(el('li', { class: 'empty' }, 'Nobody found.'));
+      if (!page.students.length) fill(results, el('li', { class: 'empty' }, 'Nobody found.'));
     } catch (err) { toast(err.message); }
   }, 250);
   search.addEventListener('input', findStudents);

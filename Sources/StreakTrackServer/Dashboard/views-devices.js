@@ -7,7 +7,7 @@
 // an open edit form survive it.
 
 import { api, get, can, clearCache, classes as loadClasses } from './api.js';
-import { el, viewHead, note, toast, confirmAction, relativeTime, formatTimestamp, copyBox, downloadText } from './dom.js';
+import { el, viewHead, note, toast, confirmAction, relativeTime, formatTimestamp, copyBox, downloadText, fill } from './dom.js';
 import { listen, stream } from './live.js';
 
 const REFRESH_MS = 15000;
@@ -57,14 +57,14 @@ export async function render(root, _params, ctx) {
   // Shown once: the server keeps only a hash of the secret.
   function showConfig(res) {
     const text = JSON.stringify(res.config, null, 2);
-    configBox.replaceChildren(
+    fill(configBox, 
       el('h2', {}, `${res.device.name || res.device.id} is registered`),
       el('p', {}, 'Save this as the device’s ', el('code', {}, 'config.json'), ' (readable by the device’s user only: ',
         el('code', {}, 'chmod 600 config.json'), '). ', el('strong', {}, 'It is shown only this once.')),
       copyBox(text, { id: 'device-config-text', label: 'config.json', multiline: true }),
       el('div', { class: 'row' },
         el('button', { type: 'button', class: 'btn btn-small', onclick: () => downloadText('config.json', `${text}\n`) }, 'Download config.json'),
-        el('button', { type: 'button', class: 'btn btn-small', onclick: () => { configBox.hidden = true; configBox.replaceChildren(); } }, 'Done, I saved it')));
+        el('button', { type: 'button', class: 'btn btn-small', onclick: () => { configBox.hidden = true; fill(configBox); } }, 'Done, I saved it')));
     configBox.hidden = false;
     configBox.scrollIntoView({ block: 'nearest' });
   }
@@ -172,7 +172,7 @@ export async function render(root, _params, ctx) {
     const open = card.editBox.hidden;
     button.setAttribute('aria-expanded', String(open));
     card.editBox.hidden = !open;
-    if (!open) { card.editBox.replaceChildren(); return; }
+    if (!open) { fill(card.editBox); return; }
     const d = card.device;
     const uid = d.id.replace(/[^a-zA-Z0-9_-]/g, '_');
     const name = el('input', { id: `dev-name-${uid}`, type: 'text', value: d.name || '' });
@@ -199,7 +199,7 @@ export async function render(root, _params, ctx) {
         refresh(); // the PATCH answer does not carry the classes served: read the list again
       } catch (err) { toast(err.message); }
     });
-    card.editBox.replaceChildren(form);
+    fill(card.editBox, form);
     name.focus();
   }
 

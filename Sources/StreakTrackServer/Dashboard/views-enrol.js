@@ -3,7 +3,7 @@
 // in front of the camera), and bulk enrolment below (views-bulk.js).
 
 import { api, classes as loadClasses, clearCache } from './api.js';
-import { el, viewHead, note, isPhotoFile, fileToBase64, toast } from './dom.js';
+import { el, viewHead, note, isPhotoFile, fileToBase64, toast, fill } from './dom.js';
 import { checkedPhoto, lookAlikeWarning } from './photocheck.js';
 import { renderBulk } from './views-bulk.js';
 
@@ -55,7 +55,7 @@ function renderSingle(box, classList, ctx) {
 
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
-    result.replaceChildren();
+    fill(result);
     if (!name.value.trim() || !number.value.trim()) { form.reportValidity(); return; }
     submit.disabled = true;
     submit.textContent = 'Checking photos…';
@@ -64,7 +64,7 @@ function renderSingle(box, classList, ctx) {
       await Promise.all(items.map((i) => i.done));
       good = items.filter((i) => i.accepted);
       if (!good.length) {
-        result.replaceChildren(el('p', { class: 'form-error', role: 'alert' },
+        fill(result, el('p', { class: 'form-error', role: 'alert' },
           items.length ? 'None of the photos was accepted: choose a clearer photo of the student alone.' : 'Choose at least one photo: the doors recognise students by their face.'));
         return;
       }
@@ -78,7 +78,7 @@ function renderSingle(box, classList, ctx) {
       const left = items.length - good.length;
       const alike = (res.photos || []).flatMap((v) => v.lookAlikes || []);
       const unique = [...new Map(alike.map((l) => [l.studentId, l])).values()];
-      result.replaceChildren(el('div', { class: 'banner banner-success', role: 'status' },
+      fill(result, el('div', { class: 'banner banner-success', role: 'status' },
         el('strong', {}, `${res.student.name} is enrolled`), ` with ${good.length} photo${good.length === 1 ? '' : 's'}`,
         left ? ` (${left} refused photo${left === 1 ? ' was' : 's were'} left out)` : '', '. ',
         el('a', { href: `#/students/${encodeURIComponent(res.student._id)}` }, 'Open their page')), lookAlikeWarning(unique));
@@ -90,7 +90,7 @@ function renderSingle(box, classList, ctx) {
     } catch (err) {
       // 422: a photo refused after all (the check and the enrolment can disagree near a limit).
       const problem = err.data && err.data.check && err.data.check.problem;
-      result.replaceChildren(el('p', { class: 'form-error', role: 'alert' },
+      fill(result, el('p', { class: 'form-error', role: 'alert' },
         problem ? `${good[err.data.photo - 1]?.file.name || `Photo ${err.data.photo}`}: ${problem}` : err.message));
     } finally {
       submit.disabled = false;

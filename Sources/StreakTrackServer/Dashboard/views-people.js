@@ -3,7 +3,7 @@
 // sends no e-mail), and the audit log of who changed what, newest first.
 
 import { api, get, user, clearCache } from './api.js';
-import { el, viewHead, note, toast, confirmAction, copyBox, formatTimestamp, roleName, relativeTime } from './dom.js';
+import { el, viewHead, note, toast, confirmAction, copyBox, formatTimestamp, roleName, relativeTime, fill } from './dom.js';
 
 const ROLE_HELP = {
   teacher: 'their own classes: attendance, corrections, reports, live view',
@@ -39,7 +39,7 @@ export async function render(root, _params, ctx) {
 
   // The link is the only way in for them: show it to copy, say it works once.
   function showLink(person, link, kind) {
-    linkBox.replaceChildren(el('div', { class: 'secret-box' },
+    fill(linkBox, el('div', { class: 'secret-box' },
       el('p', {}, el('strong', {}, kind === 'reset' ? `Password reset for ${person.name}. ` : `${person.name} is invited as ${roleName(person.role).toLowerCase()}. `),
         'Send them this link: it works once, for a few days, and lets them choose their password.'),
       copyBox(link, { id: 'invite-link', label: 'One-time link' })));
@@ -61,12 +61,12 @@ export async function render(root, _params, ctx) {
 
   async function loadPeople() {
     let people;
-    try { people = await get('/api/users'); } catch (err) { listBox.replaceChildren(el('p', { class: 'form-error' }, err.message)); return; }
+    try { people = await get('/api/users'); } catch (err) { fill(listBox, el('p', { class: 'form-error' }, err.message)); return; }
     if (!ctx.alive()) return;
     const me = user();
     const order = { admin: 0, coadmin: 1, teacher: 2 };
     people.sort((a, b) => order[a.role] - order[b.role] || a.name.localeCompare(b.name));
-    listBox.replaceChildren(people.length ? el('div', { class: 'table-wrap' }, el('table', { class: 'table' },
+    fill(listBox, people.length ? el('div', { class: 'table-wrap' }, el('table', { class: 'table' },
       el('thead', {}, el('tr', {}, ['Name', 'Login', 'Role', 'Status', 'Since', ''].map((h) => el('th', { scope: 'col' }, h)))),
       el('tbody', {}, people.map((p) => el('tr', { 'data-user-id': p.id },
         el('th', { scope: 'row' }, p.name, p.id === me.id ? el('span', { class: 'tag' }, 'you') : null),
@@ -110,7 +110,7 @@ export async function render(root, _params, ctx) {
     try {
       const entries = await get(`/api/audit?limit=100${oldest != null ? `&before=${encodeURIComponent(oldest)}` : ''}`);
       if (!ctx.alive()) return;
-      if (oldest == null && !entries.length) auditBody.replaceChildren(el('tr', {}, el('td', { colspan: 5, class: 'empty' }, 'Nothing recorded yet.')));
+      if (oldest == null && !entries.length) fill(auditBody, el('tr', {}, el('td', { colspan: 5, class: 'empty' }, 'Nothing recorded yet.')));
       auditBody.append(...entries.map((a) => el('tr', { 'data-audit-id': a.id },
         el('td', { class: 'small nowrap' }, formatTimestamp(a.at)),
         el('td', {}, String(a.actor).replace(/^user:/, '')),
@@ -121,7 +121,7 @@ export async function render(root, _params, ctx) {
       older.hidden = entries.length < 100;
     } catch (err) { toast(err.message); } finally { older.disabled = false; }
   }
-  function reloadAudit() { oldest = null; auditBody.replaceChildren(); loadAudit(); }
+  function reloadAudit() { oldest = null; fill(auditBody); loadAudit(); }
   older.addEventListener('click', loadAudit);
 
   await Promise.all([loadPeople(), loadAudit()]);

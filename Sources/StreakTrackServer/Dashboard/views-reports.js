@@ -3,7 +3,7 @@
 // threshold, who are the point of the report. Laid out to print on A4.
 
 import { get, query, can, classes as loadClasses } from './api.js';
-import { el, select, viewHead, note, percent, plural, thisMonth, todayIso, formatMonth, longDay, setQuery } from './dom.js';
+import { el, select, viewHead, note, percent, plural, thisMonth, todayIso, formatMonth, longDay, setQuery, fill } from './dom.js';
 import { dailyChart, monthBar } from './chart.js';
 
 export async function render(root, _params, ctx, q) {
@@ -57,8 +57,8 @@ export async function render(root, _params, ctx, q) {
   async function load() {
     monthField.hidden = state.range;
     rangeFields.hidden = !state.range;
-    if (state.range && (!state.from || !state.to)) { out.replaceChildren(note('Choose the first and the last day.')); return; }
-    if (state.range && state.from > state.to) { out.replaceChildren(note('The first day is after the last one.')); return; }
+    if (state.range && (!state.from || !state.to)) { fill(out, note('Choose the first and the last day.')); return; }
+    if (state.range && state.from > state.to) { fill(out, note('The first day is after the last one.')); return; }
     setQuery({ class: state.classId, ...(state.range ? { from: state.from, to: state.to } : { month: state.month }),
       threshold: state.threshold === 90 ? '' : state.threshold });
     csv.href = `/api/reports.csv${query(params())}`;
@@ -69,7 +69,7 @@ export async function render(root, _params, ctx, q) {
       if (!ctx.alive() || ticket !== asked) return;
       draw(report);
     } catch (err) {
-      if (ctx.alive() && ticket === asked) out.replaceChildren(el('p', { class: 'form-error' }, err.message));
+      if (ctx.alive() && ticket === asked) fill(out, el('p', { class: 'form-error' }, err.message));
     } finally { out.removeAttribute('aria-busy'); }
   }
 
@@ -119,7 +119,7 @@ export async function render(root, _params, ctx, q) {
           el('td', { class: 'num' }, percent(s.summary.rate, 1)),
           el('td', { class: 'num' }, String(s.summary.currentStreak)), el('td', { class: 'num' }, String(s.summary.longestStreak))))))));
 
-    out.replaceChildren(figures,
+    fill(out, figures,
       el('section', { class: 'panel chart-panel' }, el('h2', {}, 'Daily attendance'),
         dailyChart(days, r.threshold, { id: 'report-chart', title: `Daily attendance, ${group}, ${period}`, today }),
         el('p', { class: 'small muted' }, 'One bar per school day. Bars under the dashed threshold line are highlighted; today’s (grey) counts only those marked so far.')),

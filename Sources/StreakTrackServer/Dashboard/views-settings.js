@@ -3,7 +3,7 @@
 // (everyone): who am I, change my password, sign out.
 
 import { api, get, session, setSession, user } from './api.js';
-import { el, viewHead, toast, longDay, isoWeekday, roleName, copyBox } from './dom.js';
+import { el, viewHead, toast, longDay, isoWeekday, roleName, copyBox, fill } from './dom.js';
 
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
@@ -50,12 +50,12 @@ export async function renderSettings(root, _params, ctx) {
 
   function drawHolidays() {
     const days = Object.keys(calendar.holidays).sort();
-    list.replaceChildren(...days.map((d) => el('li', { 'data-day': d },
+    fill(list, ...days.map((d) => el('li', { 'data-day': d },
       el('span', { class: 'holiday-day' }, longDay(d)), el('span', {}, calendar.holidays[d]),
       el('button', { type: 'button', class: 'btn btn-small btn-danger', 'aria-label': `Remove the holiday of ${longDay(d)}`, onclick: async () => {
         try { await api('DELETE', `/api/calendar/holidays/${encodeURIComponent(d)}`); reload(); } catch (err) { toast(err.message); }
       } }, 'Remove'))));
-    if (!days.length) list.replaceChildren(el('li', { class: 'empty' }, 'No holidays yet.'));
+    if (!days.length) fill(list, el('li', { class: 'empty' }, 'No holidays yet.'));
   }
 
   addForm.addEventListener('submit', async (e) => {
@@ -91,6 +91,8 @@ export async function renderAccount(root) {
     'aria-describedby': 'password-new-hint' });
   const message = el('p', { role: 'status', 'aria-live': 'polite' });
   const form = el('form', { id: 'password-form', class: 'stack narrow-form' },
+    // For password managers: which account this password belongs to.
+    el('input', { type: 'text', autocomplete: 'username', value: me.login, hidden: true, readonly: true, tabindex: '-1', 'aria-hidden': 'true' }),
     el('label', { for: 'password-current' }, 'Current password'), current,
     el('label', { for: 'password-new' }, 'New password'), fresh,
     el('span', { id: 'password-new-hint', class: 'small muted' }, 'At least 10 characters. Your other sessions end; this one carries on.'),

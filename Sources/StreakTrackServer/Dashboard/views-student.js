@@ -5,7 +5,7 @@
 import { api, get, query, can, clearCache, classes as loadClasses, findStudent, rememberStudents } from './api.js';
 import {
   el, note, plural, percent, askReason, confirmAction, toast, thisMonth, todayIso, addMonths, addDays, lastDayOfMonth,
-  formatMonth, longDay, shortTime, formatTimestamp, isoWeekday, parseDay, isPhotoFile, fileToBase64,
+  formatMonth, longDay, shortTime, formatTimestamp, isoWeekday, parseDay, isPhotoFile, fileToBase64, fill,
 } from './dom.js';
 import { face } from './views-students.js';
 import { lookAlikeWarning } from './photocheck.js';
@@ -123,7 +123,7 @@ export async function render(root, [id], ctx, q) {
       data = answer;
       drawCalendar();
       drawHistory();
-    } catch (err) { if (ctx.alive()) calendarBox.replaceChildren(el('p', { class: 'form-error' }, err.message)); }
+    } catch (err) { if (ctx.alive()) fill(calendarBox, el('p', { class: 'form-error' }, err.message)); }
   }
 
   function drawCalendar() {
@@ -136,7 +136,7 @@ export async function render(root, [id], ctx, q) {
     rate.textContent = percent(s.rate);
     rateSub.textContent = s.schoolDays
       ? `${s.attended} of ${plural(s.schoolDays, 'school day')}${s.late ? `, ${s.late} late` : ''}` : 'no school day yet';
-    calendarBox.replaceChildren(monthGrid(month, cal.days, { selected: selected && selected.day, onPick: pick }));
+    fill(calendarBox, monthGrid(month, cal.days, { selected: selected && selected.day, onPick: pick }));
     if (selected) pick(cal.days.find((d) => d.day === selected.day) || selected, true);
   }
 
@@ -153,7 +153,7 @@ export async function render(root, [id], ctx, q) {
     const act = (action) => async () => {
       if (await correct(id, student.name, d.day, action) && ctx.alive()) loadCalendar();
     };
-    dayPanel.replaceChildren(el('div', { class: 'day-panel-inner' },
+    fill(dayPanel, el('div', { class: 'day-panel-inner' },
       el('div', {}, el('strong', {}, longDay(d.day)), ' · ', markWord(d.mark),
         d.time ? ` at ${shortTime(d.time)}` : '', d.method ? ` (${d.method === 'manual' ? 'by hand' : 'by a door'})` : '',
         d.holiday ? ` · ${d.holiday}` : ''),
@@ -167,12 +167,12 @@ export async function render(root, [id], ctx, q) {
 
   function drawHistory() {
     const rows = data.history || [];
-    historyBox.replaceChildren(rows.length
+    fill(historyBox, rows.length
       ? el('div', { class: 'table-wrap' }, el('table', { class: 'table' },
         el('thead', {}, el('tr', {}, ['Day', 'Change', 'By', 'When', 'Reason'].map((h) => el('th', { scope: 'col' }, h)))),
         el('tbody', {}, rows.map((h) => el('tr', {},
           el('td', {}, longDay(h.day)),
-          el('td', {}, [h.change, h.status].filter(Boolean).join(': ')),
+          el('td', {}, h.change || h.status || ''),
           el('td', {}, String(h.actor || '').replace(/^user:/, '')),
           el('td', { class: 'small' }, formatTimestamp(h.at)),
           el('td', {}, h.reason || ''))))))
@@ -193,7 +193,7 @@ export async function render(root, [id], ctx, q) {
       roster ? el('button', { type: 'button', class: 'btn btn-small btn-danger', onclick: () => removePhoto(p.id, photos.length) }, 'Remove') : null)));
     const input = el('input', { type: 'file', id: 'student-add-photo', accept: 'image/jpeg,image/png', multiple: true, class: 'visually-hidden',
       onchange: (e) => addPhotos([...e.target.files]) });
-    photosBox.replaceChildren(
+    fill(photosBox, 
       photos.length ? grid : note('No photo: the doors cannot recognise this student.'),
       roster ? el('label', { class: 'btn btn-small', for: 'student-add-photo' }, 'Add photos…') : null, roster ? input : null,
       el('div', { id: 'student-photo-verdicts' }));
@@ -201,7 +201,7 @@ export async function render(root, [id], ctx, q) {
 
   async function addPhotos(files) {
     const out = photosBox.querySelector('#student-photo-verdicts');
-    out.replaceChildren();
+    fill(out);
     for (const file of files) {
       if (!isPhotoFile(file)) { out.append(el('p', { class: 'form-error' }, `${file.name} is not a JPEG or PNG.`)); continue; }
       try {
@@ -229,14 +229,14 @@ export async function render(root, [id], ctx, q) {
     if (!ctx.alive()) return;
     const mine = new Set(student.classIds || []);
     if (!roster) {
-      classesBox.replaceChildren(mine.size ? el('ul', { class: 'chips' }, all.filter((c) => mine.has(c.id)).map((c) => el('li', { class: 'chip' }, c.name)))
+      fill(classesBox, mine.size ? el('ul', { class: 'chips' }, all.filter((c) => mine.has(c.id)).map((c) => el('li', { class: 'chip' }, c.name)))
         : note('In no class.'));
       return;
     }
     const boxes = all.map((c) => el('label', { class: 'check' },
       el('input', { type: 'checkbox', value: c.id, checked: mine.has(c.id) }), c.name));
     const save = el('button', { type: 'submit', class: 'btn btn-small btn-primary' }, 'Save classes');
-    const form = el('form', { class: 'stack' }, all.length ? el('div', { class: 'check-grid' }, boxes) : note('No classes yet.'), all.length ? save : null);
+    const form = el('form', { class: 'stack' }, all.length ? el('div', { class: 'check-grid' }, boxes) : note('No classes yet.'), all.length ? el('div', {}, save) : null);
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
       save.disabled = true;
@@ -255,7 +255,7 @@ export async function render(root, [id], ctx, q) {
         refreshStudent();
       } catch (err) { toast(err.message); } finally { save.disabled = false; }
     });
-    classesBox.replaceChildren(form);
+    fill(classesBox, form);
   }
 
   async function removeStudent() {

@@ -3,7 +3,7 @@
 // page and layout live in the address so Back from a student returns here.
 
 import { get, query, can, classes as loadClasses, rememberStudents } from './api.js';
-import { el, select, viewHead, plural, setQuery, debounce, note } from './dom.js';
+import { el, select, viewHead, plural, setQuery, debounce, note, fill } from './dom.js';
 
 const PAGE = 50;
 
@@ -60,7 +60,7 @@ export async function render(root, _params, ctx, q) {
       rememberStudents(data.students);
       draw(data, pages);
     } catch (err) {
-      if (ctx.alive() && ticket === asked) list.replaceChildren(el('li', { class: 'form-error' }, err.message));
+      if (ctx.alive() && ticket === asked) fill(list, el('li', { class: 'form-error' }, err.message));
     } finally { list.removeAttribute('aria-busy'); }
   }
 
@@ -68,10 +68,10 @@ export async function render(root, _params, ctx, q) {
     total.textContent = state.q || state.classId ? `${plural(data.total, 'student')} found` : plural(data.total, 'student');
     list.className = state.cards ? 'student-cards' : 'student-list';
     if (!data.students.length) {
-      list.replaceChildren(el('li', { class: 'empty' }, state.q ? `No student matches “${state.q}”.`
+      fill(list, el('li', { class: 'empty' }, state.q ? `No student matches “${state.q}”.`
         : state.classId ? 'This class has no students yet.' : 'No students yet.'));
     } else {
-      list.replaceChildren(...data.students.map((s) => (state.cards ? card(s) : row(s))));
+      fill(list, ...data.students.map((s) => (state.cards ? card(s) : row(s))));
     }
     drawPager(data.total, pages);
   }
@@ -101,7 +101,7 @@ export async function render(root, _params, ctx, q) {
 
   // Prev, numbered pages around the current one (with the first and last), Next.
   function drawPager(count, pages) {
-    if (pages <= 1) { pager.replaceChildren(); return; }
+    if (pages <= 1) { fill(pager); return; }
     const go = (p) => () => { state.page = p; load(); list.scrollIntoView({ block: 'start' }); };
     const wanted = new Set([1, pages, state.page - 2, state.page - 1, state.page, state.page + 1, state.page + 2]);
     const nums = [...wanted].filter((p) => p >= 1 && p <= pages).sort((a, b) => a - b);
@@ -112,7 +112,7 @@ export async function render(root, _params, ctx, q) {
         'aria-label': `Page ${p}`, onclick: go(p) }, String(p)));
     });
     const from = (state.page - 1) * PAGE + 1;
-    pager.replaceChildren(
+    fill(pager, 
       el('button', { type: 'button', class: 'btn btn-small', disabled: state.page === 1, onclick: go(state.page - 1), rel: 'prev' }, '‹ Previous'),
       ...items,
       el('button', { type: 'button', class: 'btn btn-small', disabled: state.page === pages, onclick: go(state.page + 1), rel: 'next' }, 'Next ›'),

@@ -3,7 +3,7 @@
 // sockets move a student to present as soon as a device marks them.
 
 import { get, query, can, classes as loadClasses, devices as loadDevices } from './api.js';
-import { el, select, viewHead, longDay, shortTime, percent, plural, note } from './dom.js';
+import { el, select, viewHead, longDay, shortTime, percent, plural, note, fill } from './dom.js';
 import { listen } from './live.js';
 
 const POLL_MS = 15000;
@@ -31,6 +31,16 @@ export async function render(root, _params, ctx, q) {
     root.append(viewHead('Today'), note('You have no classes yet: an administrator adds you to a class as its teacher.'));
     return;
   }
+  // A new school: say what to do first instead of showing empty counts.
+  const intro = school && !classList.length && can('roster')
+    ? el('section', { class: 'panel getting-started' }, el('h2', {}, 'Getting started'),
+      el('ol', {},
+        el('li', {}, el('a', { href: '#/settings' }, 'Set the school days and holidays'), ': attendance is counted against them.'),
+        el('li', {}, el('a', { href: '#/classes' }, 'Add the classes'), ', with their start time (later arrivals are late).'),
+        el('li', {}, el('a', { href: '#/enrol' }, 'Enrol the students'), ', one by one or a whole class from a folder of photos.'),
+        el('li', {}, el('a', { href: '#/devices' }, 'Register the doors'), ' and copy each one its config.json.'),
+        can('people') ? el('li', {}, el('a', { href: '#/people' }, 'Invite the teachers'), '.') : null))
+    : null;
   let classId = q.get('class') || (school ? '' : classList[0].id);
   if (classId && !classList.some((c) => c.id === classId)) classId = school ? '' : classList[0].id;
 
@@ -55,7 +65,7 @@ export async function render(root, _params, ctx, q) {
 
   root.append(
     viewHead('Today', el('label', { for: 'today-class', class: 'visually-hidden' }, 'Class'), picker),
-    dateLine, banner,
+    dateLine, intro, banner,
     el('div', { class: 'tiles' }, tile('present', 'Present'), tile('late', 'Late'), tile('absent', 'Absent'), tile('upcoming', 'Not yet')),
     bar, status,
     el('div', { class: 'split' }, left,
@@ -91,7 +101,7 @@ export async function render(root, _params, ctx, q) {
   function drawBar(t) {
     const parts = [['present', t.present - t.late], ['late', t.late], ['absent', t.absent], ['upcoming', t.upcoming]];
     bar.setAttribute('aria-label', `${t.present} present (${t.late} late), ${t.absent} absent, ${t.upcoming} not yet, of ${t.expected}`);
-    bar.replaceChildren(...parts.filter(([, n]) => n > 0).map(([k, n]) =>
+    fill(bar, ...parts.filter(([, n]) => n > 0).map(([k, n]) =>
       el('span', { class: `seg seg-${k}`, style: { flexGrow: String(n) }, title: `${k}: ${n}` })));
   }
 
@@ -109,14 +119,14 @@ export async function render(root, _params, ctx, q) {
             el('span', { class: 'minibar-fill', style: { width: percent(t.expected ? t.present / t.expected : 0, 1) } })),
           el('span', { class: 'small muted' }, t.expected ? percent(t.present / t.expected) : '–'))));
       });
-      left.replaceChildren(el('div', { class: 'panel-head' }, el('h2', {}, 'By class')),
+      fill(left, el('div', { class: 'panel-head' }, el('h2', {}, 'By class')),
         classList.length ? el('div', { class: 'table-wrap' }, el('table', { class: 'table' },
           el('thead', {}, el('tr', {}, ['Class', 'Present', 'Late', 'Absent', 'Not yet', 'Rate'].map((h) => el('th', { scope: 'col' }, h)))),
           el('tbody', {}, rows))) : note('No classes yet.'));
       return;
     }
     const missing = day.students.filter((s) => s.mark === 'upcoming' || s.mark === 'absent');
-    left.replaceChildren(el('div', { class: 'panel-head' }, el('h2', {}, 'Not here yet'),
+    fill(left, el('div', { class: 'panel-head' }, el('h2', {}, 'Not here yet'),
       el('span', { class: 'muted small' }, missing.length ? plural(missing.length, 'student') : '')),
     missing.length
       ? el('ul', { class: 'chips' }, missing.map((s) => el('li', {},
@@ -128,12 +138,12 @@ export async function render(root, _params, ctx, q) {
     const names = new Map(deviceList.map((d) => [d.id, d.name || d.id]));
     const arrived = day.students.filter((s) => (s.mark === 'present' || s.mark === 'late') && s.time)
       .sort((a, b) => String(b.time).localeCompare(String(a.time))).slice(0, FEED_SIZE);
-    feed.replaceChildren(...arrived.map((s) => el('li', { class: fresh.has(s.studentId) ? 'flash' : null },
+    fill(feed, ...arrived.map((s) => el('li', { class: fresh.has(s.studentId) ? 'flash' : null },
       el('span', { class: 'feed-time mono' }, shortTime(s.time)),
       el('a', { href: `#/students/${encodeURIComponent(s.studentId)}` }, s.name),
       s.mark === 'late' ? el('span', { class: 'tag tag-late' }, 'late') : null,
       el('span', { class: 'small muted' }, s.method === 'manual' ? `by hand${s.markedBy ? `, ${s.markedBy}` : ''}` : names.get(s.deviceId) || s.deviceId || ''))));
-    if (!arrived.length) feed.replaceChildren(el('li', { class: 'empty' }, 'Nobody has arrived yet.'));
+    if (!arrived.length) fill(feed, el('li', { class: 'empty' }, 'Nobody has arrived yet.'));
     fresh.clear();
   }
 
@@ -165,7 +175,7 @@ export async function render(root, _params, ctx, q) {
   }
 
   function drawDoors() {
-    doors.replaceChildren(...deviceList.map((d) => el('span', { class: `door ${d.online ? 'door-on' : 'door-off'}`, title: d.online ? 'Online' : 'Offline' },
+    fill(doors, ...deviceList.map((d) => el('span', { class: `door ${d.online ? 'door-on' : 'door-off'}`, title: d.online ? 'Online' : 'Offline' },
       d.name || d.id)));
   }
 
