@@ -83,7 +83,7 @@ export function putFile(path, file, onProgress) {
       if (xhr.status >= 200 && xhr.status < 300) { resolve(); return; }
       let message = `Upload of ${file.name} failed (${xhr.status}).`;
       try { message = JSON.parse(xhr.responseText).error || message; } catch (_) { /* not JSON */ }
-      if (xhr.status === 401) listeners.unauthorized(message);
+      if (xhr.status === 401 && session.current) listeners.unauthorized(message);
       reject(new ApiError(message, xhr.status));
     };
     xhr.onerror = () => reject(new ApiError(`Cannot reach the server to upload ${file.name}.`, 0));

@@ -7,7 +7,7 @@
 // stop on leaving (ctx.every), and clean up sockets (ctx.cleanup).
 
 import { api, setSession, session, can, onUnauthorized, get } from './api.js';
-import { $, el, toast, parseHash, roleName, fill } from './dom.js';
+import { $, el, toast, parseHash, roleName, fill, add } from './dom.js';
 import { closeAll } from './live.js';
 import * as today from './views-today.js';
 import * as students from './views-students.js';
@@ -52,6 +52,7 @@ const ROUTES = [
 
 let current = null; // the mounted view's context
 let wanted = null; // the route asked for before signing in, to go back to it
+let lastPath = null; // focus moves to the new page only when the page (not its filters) changes
 
 // ---------- view lifecycle ----------
 
@@ -77,6 +78,7 @@ function unmount() {
 
 function route() {
   if (!session.current) return;
+  if ($('nav').hidden) { showChrome(true); buildNav(); } // back from a link page
   const { path, query } = parseHash();
   const found = ROUTES.map((r) => ({ r, m: path.match(r.match) })).find((x) => x.m);
   unmount();
@@ -84,27 +86,30 @@ function route() {
   fill(root);
   highlightNav(found ? found.r.nav : null);
   if (!found) {
-    root.append(el('h1', {}, 'Page not found'), el('p', {}, el('a', { href: '#/today' }, 'Go to Today')));
+    add(root, el('h1', {}, 'Page not found'), el('p', {}, el('a', { href: '#/today' }, 'Go to Today')));
     return;
   }
   if (found.r.cap && !can(found.r.cap)) {
-    root.append(el('h1', {}, 'Not available'),
-      el('p', { class: 'muted' }, `A ${session.current.user.role} cannot open this page.`),
+    add(root, el('h1', {}, 'Not available'),
+      el('p', { class: 'muted' }, `A ${roleName(session.current.user.role).toLowerCase()} cannot open this page.`),
       el('p', {}, el('a', { href: '#/today' }, 'Go to Today')));
     return;
   }
-  current = makeContext();
+  const ctx = makeContext();
+  current = ctx;
+  if (path !== lastPath) { lastPath = path; root.focus({ preventScroll: true }); window.scrollTo(0, 0); }
   const params = found.m.slice(1).map(decodeURIComponent);
   try {
-    const result = found.r.view(root, params, current, query);
-    if (result && result.catch) result.catch((err) => showViewError(root, err));
-  } catch (err) { showViewError(root, err); }
+    const result = found.r.view(root, params, ctx, query);
+    if (result && result.catch) result.catch((err) => showViewError(root, err, ctx));
+  } catch (err) { showViewError(root, err, ctx); }
 }
 
-function showViewError(root, err) {
-  if (err && err.status === 401) return; // sign-in is showing already
+// A view that failed to load says why, in place (a 403 says what the role may not do).
+function showViewError(root, err, ctx) {
+  if (!ctx.alive() || (err && err.status === 401)) return; // gone elsewhere, or sign-in is showing
   console.error(err);
-  root.append(el('div', { class: 'banner banner-error', role: 'alert' }, err && err.message ? err.message : String(err)));
+  add(root, el('div', { class: 'banner banner-error', role: 'alert' }, err && err.message ? err.message : String(err)));
 }
 
 // ---------- chrome: navigation, header ----------
@@ -208,7 +213,7 @@ async function showLink(code) {
     fill(root, el('section', { class: 'card narrow' },
       el('h1', {}, 'This link does not work'),
       el('p', {}, err.status === 404 ? 'It was used already or has expired: ask an administrator for a new one.' : err.message),
-      el('p', {}, el('a', { href: '#/today', onclick: () => history.replaceState(null, '', '#/today') }, 'Sign in instead'))));
+      el('p', {}, el('a', { href: '#/today' }, 'Sign in instead'))));
     return;
   }
   const setup = link.purpose === 'setup';
@@ -230,6 +235,8 @@ async function showLink(code) {
   }
   const show = el('input', { type: 'checkbox', id: 'link-show', onchange: (e) => { password.type = e.target.checked ? 'text' : 'password'; } });
   const button = el('button', { type: 'submit', class: 'btn btn-primary' }, setup ? 'Set up and sign in' : 'Save password and sign in');
+  // Invitations and resets: which account the new password is for (password managers).
+  if (!setup) fields.push(el('input', { type: 'text', autocomplete: 'username', value: link.login, hidden: true, readonly: true, tabindex: '-1' }));
   const form = el('form', { id: 'link-form', class: 'stack' }, fields,
     el('label', { for: 'link-password' }, 'Password'), password,
     el('p', { id: 'link-password-hint', class: 'small muted' }, 'At least 10 characters. A few unrelated words are easy to remember.'),
@@ -269,16 +276,8 @@ function linkCode() {
   return m ? decodeURIComponent(m[1]) : null;
 }
 
-async function boot() {
-  onUnauthorized(() => signedOut('Your session has ended. Please sign in again.'));
-  $('sign-out').addEventListener('click', signOut);
-  window.addEventListener('hashchange', () => {
-    const code = linkCode();
-    if (code) { unmount(); showLink(code); return; }
-    if (session.current) route();
-  });
-  const code = linkCode();
-  if (code) { showLink(code); return; }
+// Signed in already (the cookie)? Then the app, else the sign-in form.
+async function enter() {
   try {
     startApp(await api('GET', '/api/session', undefined, { quiet401: true }));
   } catch (err) {
@@ -288,7 +287,20 @@ async function boot() {
   }
 }
 
-export async function signOut() {
+function boot() {
+  onUnauthorized(() => signedOut('Your session has ended. Please sign in again.'));
+  $('sign-out').addEventListener('click', signOut);
+  window.addEventListener('hashchange', () => {
+    const code = linkCode();
+    if (code) { unmount(); showLink(code); return; }
+    if (session.current) route();
+    else if (!$('login-form')) enter(); // left a link page for the app
+  });
+  const code = linkCode();
+  if (code) showLink(code); else enter();
+}
+
+async function signOut() {
   try { await api('POST', '/api/logout'); } catch (_) { /* signed out locally anyway */ }
   signedOut('');
   history.replaceState(null, '', '#/today');

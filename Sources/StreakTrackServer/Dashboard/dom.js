@@ -38,6 +38,12 @@ export function fill(node, ...children) {
   return node;
 }
 
+// Appends like el() does: skips null/false (the native append would print "null").
+export function add(node, ...children) {
+  append(node, children);
+  return node;
+}
+
 // el('a', {href, class}, 'text', otherNode...): strings become text nodes.
 export function el(tag, props, ...children) {
   const node = document.createElement(tag);
@@ -204,13 +210,12 @@ export async function copyText(text, selectNode) {
   }
 }
 
-// A copy-able one-time secret or link: readonly field + Copy button.
+// A copy-able one-time secret or link: the text itself (selectable, and readable
+// as textContent by a script) and a Copy button.
 export function copyBox(value, { id, label, multiline } = {}) {
-  const field = multiline
-    ? el('textarea', { id, class: 'copy-value mono', readonly: true, rows: String(value).split('\n').length, 'aria-label': label }, value)
-    : el('input', { id, class: 'copy-value mono', readonly: true, value, 'aria-label': label, onfocus: (e) => e.target.select() });
-  return el('div', { class: 'copy-box' }, field,
-    el('button', { type: 'button', class: 'btn btn-small', onclick: () => copyText(value, field) }, 'Copy'));
+  const text = el(multiline ? 'pre' : 'code', { id, class: 'copy-value', tabindex: '0', 'aria-label': label }, value);
+  return el('div', { class: 'copy-box' }, text,
+    el('button', { type: 'button', class: 'btn btn-small', onclick: () => copyText(value, text) }, 'Copy'));
 }
 
 export function debounce(fn, ms) {

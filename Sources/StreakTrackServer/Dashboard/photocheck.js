@@ -89,7 +89,7 @@ export function checkedPhoto(file, { studentId, onRemove } = {}) {
     item.node.className = `pcheck ${item.accepted ? 'pcheck-ok' : 'pcheck-refused'}`;
     if (item.accepted) {
       const crop = check.faces && check.faces[0] && img.naturalWidth ? cropFace(img, check.faces[0]) : null;
-      fill(status, 
+      fill(status,
         el('div', { class: 'pcheck-result' },
           crop ? el('img', { class: 'face face-crop', src: crop, alt: 'The face the devices will learn' }) : null,
           el('div', {}, el('strong', { class: 'ok-text' }, 'Face found: good to enrol.'),

@@ -4,7 +4,7 @@
 // a range use plain links: the session cookie authenticates them.
 
 import { get, query, can, classes as loadClasses, devices as loadDevices, rememberStudents } from './api.js';
-import { el, select, viewHead, note, todayIso, addDays, longDay, shortTime, setQuery, debounce, plural, fill } from './dom.js';
+import { el, select, viewHead, note, todayIso, addDays, longDay, shortTime, setQuery, debounce, plural, fill, add } from './dom.js';
 import { markWord, correct } from './views-student.js';
 import { tally } from './views-today.js';
 
@@ -18,7 +18,7 @@ export async function render(root, _params, ctx, q) {
   if (!ctx.alive()) return;
   const school = can('allAttendance');
   if (!school && !classList.length) {
-    root.append(viewHead('Attendance'), note('You have no classes yet: an administrator adds you to a class as its teacher.'));
+    add(root, viewHead('Attendance'), note('You have no classes yet: an administrator adds you to a class as its teacher.'));
     return;
   }
   const state = {
@@ -45,7 +45,7 @@ export async function render(root, _params, ctx, q) {
   const csvRange = el('a', { class: 'btn btn-small', download: '' }, 'Download CSV');
 
   const move = (n) => () => { state.date = addDays(state.date, n); date.value = state.date; load(); };
-  root.append(
+  add(root,
     viewHead('Attendance'),
     el('div', { class: 'toolbar' },
       el('div', { class: 'field' }, el('label', { for: 'day-date' }, 'Day'),

@@ -4,7 +4,7 @@
 // it. The server keeps a job for an hour; any change of files starts a new one.
 
 import { api, get, putFile, clearCache } from './api.js';
-import { el, plural, someNames, isPhotoFile, fill } from './dom.js';
+import { el, plural, someNames, isPhotoFile, fill, add } from './dom.js';
 
 const POLL_MS = 1000;
 const PARALLEL_UPLOADS = 3;
@@ -46,7 +46,8 @@ export function renderBulk(box, ctx) {
     el('thead', {}, el('tr', {}, ['Line', 'Name', 'Enrolment no.', 'Action', 'Photos', 'Problems and warnings'].map((h) => el('th', { scope: 'col' }, h)))),
     tbody);
 
-  box.append(
+  const tableWrap = el('div', { class: 'table-wrap table-tall', hidden: true }, table);
+  add(box,
     el('h2', { id: 'bulk-title' }, 'Many students at once'),
     el('details', { class: 'help' }, el('summary', {}, 'What to upload'),
       el('p', {}, 'Either a CSV file whose first line names its columns — ', el('code', {}, 'name, enrollment_no, classes, photos'),
@@ -61,14 +62,12 @@ export function renderBulk(box, ctx) {
     chosen,
     el('div', { class: 'row' }, checkBtn, runBtn, progress, progressLabel),
     message, summary, filters,
-    el('div', { class: 'table-wrap table-tall' }, table));
+    tableWrap);
 
   // ---------- what is chosen ----------
 
-  function chosenFiles() {
-    const list = [...files.files, ...folder.files].filter((f) => isPhotoFile(f) || /\.zip$/i.test(f.name));
-    return list;
-  }
+  // Photos and ZIPs only: a folder also holds other files (a CSV, .DS_Store…).
+  const chosenFiles = () => [...files.files, ...folder.files].filter((f) => isPhotoFile(f) || /\.zip$/i.test(f.name));
   // A folder may carry its own CSV; a CSV chosen on purpose wins.
   const csvFile = () => csv.files[0] || [...folder.files].find((f) => /\.csv$/i.test(f.name)) || null;
 
@@ -176,7 +175,7 @@ export function renderBulk(box, ctx) {
     const words = lastRun ? DONE_WORDS : ACTION_WORDS;
     const alike = outcomes.filter((o) => o.lookAlikes && o.lookAlikes.length).length;
     const refused = count('refused');
-    fill(summary, 
+    fill(summary,
       el('p', { class: 'bulk-head' }, lastRun ? 'Result: ' : 'If you enrol now: ',
         ['enrol', 'update', 'nothingToDo', 'refused'].filter((a) => count(a)).map((a) =>
           el('span', { class: `pill pill-${a}` }, `${count(a).toLocaleString()} ${words[a]}`))),
@@ -191,7 +190,7 @@ export function renderBulk(box, ctx) {
     const rows = outcomes
       .filter((o) => filter === 'all' || (filter === 'refused' ? o.action === 'refused' : o.lookAlikes && o.lookAlikes.length))
       .sort((a, b) => (b.action === 'refused') - (a.action === 'refused') || a.line - b.line);
-    table.hidden = !outcomes.length;
+    table.hidden = tableWrap.hidden = !outcomes.length;
     fill(tbody, ...rows.map((o) => row(o, words)));
   }
 

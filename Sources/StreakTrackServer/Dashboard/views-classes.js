@@ -5,7 +5,7 @@
 // server last returned it.
 
 import { api, get, query, clearCache, classes as loadClasses, devices as loadDevices, can, rememberStudents } from './api.js';
-import { el, viewHead, note, plural, toast, confirmAction, debounce, fill } from './dom.js';
+import { el, viewHead, note, plural, toast, confirmAction, debounce, fill, add } from './dom.js';
 import { face } from './views-students.js';
 
 export async function renderList(root, _params, ctx) {
@@ -38,7 +38,7 @@ export async function renderList(root, _params, ctx) {
     el('td', { class: 'num' }, c.studentIds.length.toLocaleString()),
     el('td', {}, c.teacherIds.map((id) => userNames.get(id) || 'a teacher').join(', ') || el('span', { class: 'muted' }, 'none')),
     el('td', {}, c.deviceIds.map((id) => deviceNames.get(id) || id).join(', ') || el('span', { class: 'muted' }, 'none'))));
-  root.append(viewHead('Classes'),
+  add(root, viewHead('Classes'),
     el('section', { class: 'panel' }, el('h2', {}, 'New class'), form),
     el('section', { class: 'panel' },
       list.length ? el('div', { class: 'table-wrap' }, el('table', { id: 'class-list', class: 'table' },
@@ -56,14 +56,14 @@ export async function renderClass(root, [id], ctx) {
   clearCache('classes');
   let cls = (await loadClasses()).find((c) => c.id === id);
   if (!ctx.alive()) return;
-  if (!cls) { root.append(el('p', {}, el('a', { href: '#/classes' }, '‹ Classes')), el('h1', {}, 'Class not found')); return; }
+  if (!cls) { add(root, el('p', {}, el('a', { href: '#/classes' }, '‹ Classes')), el('h1', {}, 'Class not found')); return; }
   const [devices, teacherList] = await Promise.all([loadDevices().catch(() => []), teachers()]);
   if (!ctx.alive()) return;
 
   const title = el('h1', {}, cls.name);
   const membersBox = el('div', {});
   const countLabel = el('span', { class: 'muted small' });
-  root.append(el('p', {}, el('a', { href: '#/classes' }, '‹ Classes')), el('div', { class: 'view-head' }, title,
+  add(root, el('p', {}, el('a', { href: '#/classes' }, '‹ Classes')), el('div', { class: 'view-head' }, title,
     el('button', { type: 'button', class: 'btn btn-danger', onclick: remove }, 'Remove class')));
 
   // Saves a change and keeps what the server answers as the class from now on.
@@ -113,10 +113,10 @@ export async function renderClass(root, [id], ctx) {
       : note(members.length ? 'No member matches.' : 'No students in this class yet.'));
   }
 
-  async function setMember(s, add) {
-    const ids = add ? [...new Set([...cls.studentIds, s._id])] : cls.studentIds.filter((x) => x !== s._id);
+  async function setMember(s, joining) {
+    const ids = joining ? [...new Set([...cls.studentIds, s._id])] : cls.studentIds.filter((x) => x !== s._id);
     if (await patch({ studentIds: ids })) {
-      members = add ? [...members, s].sort((a, b) => a.name.localeCompare(b.name)) : members.filter((m) => m._id !== s._id);
+      members = joining ? [...members, s].sort((a, b) => a.name.localeCompare(b.name)) : members.filter((m) => m._id !== s._id);
       drawMembers();
       findStudents();
     }
@@ -162,7 +162,7 @@ export async function renderClass(root, [id], ctx) {
     ? checkList('Doors', devices.map((d) => ({ id: d.id, label: `${d.name || d.id}${d.room ? ` · ${d.room}` : ''}` })), cls.deviceIds, 'deviceIds')
     : note('No devices registered yet.');
 
-  root.append(
+  add(root,
     el('section', { class: 'panel' }, details),
     el('div', { class: 'split' },
       el('section', { class: 'panel' }, el('div', { class: 'panel-head' }, el('h2', {}, 'Students'), countLabel),

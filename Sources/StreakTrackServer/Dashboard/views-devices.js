@@ -7,7 +7,7 @@
 // an open edit form survive it.
 
 import { api, get, can, clearCache, classes as loadClasses } from './api.js';
-import { el, viewHead, note, toast, confirmAction, relativeTime, formatTimestamp, copyBox, downloadText, fill } from './dom.js';
+import { el, viewHead, note, toast, confirmAction, relativeTime, formatTimestamp, copyBox, downloadText, fill, add } from './dom.js';
 import { listen, stream } from './live.js';
 
 const REFRESH_MS = 15000;
@@ -22,13 +22,13 @@ export async function render(root, _params, ctx) {
   const empty = note(roster ? 'No devices yet: register the first door below.' : 'No door serves your classes yet.');
   const configBox = el('div', { id: 'device-config', class: 'secret-box', hidden: true });
 
-  root.append(viewHead('Devices'), configBox, list, empty);
-  if (roster) root.append(registerForm());
+  add(root, viewHead('Devices'), configBox, list, empty);
+  if (roster) add(root, registerForm());
 
   // ---------- register ----------
 
-  function registerForm(prefill = '') {
-    const id = el('input', { id: 'device-id', type: 'text', required: true, spellcheck: 'false', placeholder: 'door-1', value: prefill });
+  function registerForm() {
+    const id = el('input', { id: 'device-id', type: 'text', required: true, spellcheck: 'false', placeholder: 'door-1' });
     const name = el('input', { id: 'device-name', type: 'text', placeholder: 'Main door' });
     const room = el('input', { id: 'device-room', type: 'text', placeholder: 'Entrance hall' });
     const admit = el('input', { id: 'device-admit', type: 'checkbox' });
@@ -41,8 +41,15 @@ export async function render(root, _params, ctx) {
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
       const body = { deviceId: id.value.trim(), admitWithoutSecret: admit.checked };
-      if (name.value.trim()) body.name = name.value.trim();
-      if (room.value.trim()) body.room = room.value.trim();
+      // The server registers a known id again without asking, with a new secret: ask here.
+      const known = cards.get(body.deviceId);
+      if (known && known.device.registered !== false && !await confirmAction(`${body.deviceId} is registered already`,
+        'Registering it again gives it a new secret: the config.json it has now stops working.', 'Register again')) return;
+      // Blank fields keep what a known device has (the server would reset its name to the id).
+      const nameValue = name.value.trim() || (known && known.device.name) || '';
+      const roomValue = room.value.trim() || (known && known.device.room) || '';
+      if (nameValue) body.name = nameValue;
+      if (roomValue) body.room = roomValue;
       try {
         const res = await api('POST', '/api/devices', body);
         form.reset();
@@ -57,7 +64,7 @@ export async function render(root, _params, ctx) {
   // Shown once: the server keeps only a hash of the secret.
   function showConfig(res) {
     const text = JSON.stringify(res.config, null, 2);
-    fill(configBox, 
+    fill(configBox,
       el('h2', {}, `${res.device.name || res.device.id} is registered`),
       el('p', {}, 'Save this as the device’s ', el('code', {}, 'config.json'), ' (readable by the device’s user only: ',
         el('code', {}, 'chmod 600 config.json'), '). ', el('strong', {}, 'It is shown only this once.')),
@@ -81,6 +88,7 @@ export async function render(root, _params, ctx) {
       room: el('div', { class: 'small' }),
       serves: el('div', { class: 'small' }),
       flags: el('div', { class: 'small muted' }),
+      recognised: el('div', { class: 'small', 'aria-live': 'polite' }),
       img: el('img', { class: 'live-img', alt: `Live camera of ${device.name || device.id}`, hidden: true }),
       placeholder: el('div', { class: 'live-placeholder' }, 'Camera off'),
       toggle: el('button', { type: 'button', class: 'btn btn-small live-toggle' }),
@@ -98,7 +106,7 @@ export async function render(root, _params, ctx) {
     }
     card.root = el('article', { class: 'card device-card', 'data-device-id': device.id },
       el('div', { class: 'device-head' }, el('div', {}, card.name, card.id), card.badge),
-      card.seen, card.room, card.serves, card.flags,
+      card.seen, card.room, card.serves, card.flags, card.recognised,
       el('div', { class: 'live-box' }, card.img, card.placeholder),
       el('div', { class: 'card-actions' }, actions), card.editBox);
     // Status and frames come over the device's socket, shared with other views.
@@ -112,7 +120,7 @@ export async function render(root, _params, ctx) {
     card.name.textContent = d.name || d.id;
     card.id.hidden = !d.name || d.name === d.id;
     card.badge.textContent = d.registered === false ? 'Unregistered' : d.online ? 'Online' : 'Offline';
-    card.badge.className = `badge ${d.online ? 'badge-online' : 'badge-offline'}`;
+    card.badge.className = `badge ${d.registered === false ? 'badge-unregistered' : d.online ? 'badge-online' : 'badge-offline'}`;
     card.seen.textContent = d.online ? 'Connected now' : `Last seen ${relativeTime(d.lastSeen)}`;
     card.seen.title = d.lastSeen ? formatTimestamp(d.lastSeen) : '';
     card.room.textContent = d.room ? `Room: ${d.room}` : '';
@@ -161,6 +169,10 @@ export async function render(root, _params, ctx) {
       if (!msg.online && card.streaming) noVideo(card, 'The device went offline.');
       if (back && card.streaming) { stream(card.device.id, true); noVideo(card, 'Waiting for video…'); }
       update(card);
+    } else if ((msg.type === 'attendance' || msg.type === 'detected') && msg.student) {
+      // Who the door just recognised: a quick check that it works.
+      const time = String(msg.student.timestamp || '').split(' ')[1] || new Date().toTimeString().slice(0, 8);
+      card.recognised.textContent = `${msg.type === 'attendance' ? 'Marked' : 'Saw'} ${msg.student.name || 'a student'} at ${time.slice(0, 5)}`;
     } else if (msg.type === 'socket' && !msg.open && card.streaming) {
       noVideo(card, 'Reconnecting…');
     }
@@ -217,7 +229,7 @@ export async function render(root, _params, ctx) {
   // An unregistered device let in by --open-devices: register it under its id.
   function registerUnknown(card) {
     const field = document.getElementById('device-id');
-    if (field) { field.value = card.device.id; field.focus(); field.scrollIntoView({ block: 'center' }); }
+    if (field) { field.value = card.device.id; field.scrollIntoView({ block: 'center' }); document.getElementById('device-name').focus(); }
   }
 
   // ---------- the list ----------
@@ -239,7 +251,7 @@ export async function render(root, _params, ctx) {
         card = buildCard(d);
         cards.set(d.id, card);
       }
-      list.append(card.root); // in the server's order
+      add(list, card.root); // in the server's order
       update(card);
     }
     empty.hidden = devices.length > 0;

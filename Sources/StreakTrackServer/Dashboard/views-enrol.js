@@ -3,7 +3,7 @@
 // in front of the camera), and bulk enrolment below (views-bulk.js).
 
 import { api, classes as loadClasses, clearCache } from './api.js';
-import { el, viewHead, note, isPhotoFile, fileToBase64, toast, fill } from './dom.js';
+import { el, viewHead, note, isPhotoFile, fileToBase64, toast, fill, add } from './dom.js';
 import { checkedPhoto, lookAlikeWarning } from './photocheck.js';
 import { renderBulk } from './views-bulk.js';
 
@@ -12,7 +12,7 @@ export async function render(root, _params, ctx) {
   if (!ctx.alive()) return;
   const single = el('section', { class: 'panel', 'aria-labelledby': 'enrol-title' });
   const bulk = el('section', { class: 'panel', id: 'bulk', 'aria-labelledby': 'bulk-title' });
-  root.append(viewHead('Enrol'), single, bulk);
+  add(root, viewHead('Enrol'), single, bulk);
   renderSingle(single, classList, ctx);
   renderBulk(bulk, ctx);
 }
@@ -41,14 +41,14 @@ function renderSingle(box, classList, ctx) {
     verdicts,
     el('div', { class: 'row' }, submit),
     result);
-  box.append(el('h2', { id: 'enrol-title' }, 'One student'), form);
+  add(box, el('h2', { id: 'enrol-title' }, 'One student'), form);
 
   photo.addEventListener('change', () => {
     for (const file of [...photo.files]) {
       if (!isPhotoFile(file)) { toast(`${file.name} is not a JPEG or PNG image.`); continue; }
       const item = checkedPhoto(file, { onRemove: (it) => { items = items.filter((x) => x !== it); } });
       items.push(item);
-      verdicts.append(item.node);
+      add(verdicts, item.node);
     }
     photo.value = ''; // the same file may be chosen again after removing it
   });

@@ -2,8 +2,8 @@
 // password resets (both are one-time links the admin passes on: the server
 // sends no e-mail), and the audit log of who changed what, newest first.
 
-import { api, get, user, clearCache } from './api.js';
-import { el, viewHead, note, toast, confirmAction, copyBox, formatTimestamp, roleName, relativeTime, fill } from './dom.js';
+import { api, get, user, clearCache, classes as loadClasses, devices as loadDevices } from './api.js';
+import { el, viewHead, note, toast, confirmAction, copyBox, formatTimestamp, roleName, relativeTime, fill, add } from './dom.js';
 
 const ROLE_HELP = {
   teacher: 'their own classes: attendance, corrections, reports, live view',
@@ -29,7 +29,7 @@ export async function render(root, _params, ctx) {
     el('div', { class: 'field' }, el('label', { for: 'invite-role' }, 'Role'), role),
     el('button', { type: 'submit', class: 'btn btn-primary' }, 'Invite'), roleHelp);
 
-  root.append(viewHead('People'),
+  add(root, viewHead('People'),
     el('section', { class: 'panel' }, el('h2', {}, 'Invite someone'), form, linkBox),
     el('section', { class: 'panel' }, el('h2', {}, 'People who can sign in'), listBox),
     el('section', { class: 'panel' }, el('h2', {}, 'Audit log'),
@@ -43,7 +43,7 @@ export async function render(root, _params, ctx) {
       el('p', {}, el('strong', {}, kind === 'reset' ? `Password reset for ${person.name}. ` : `${person.name} is invited as ${roleName(person.role).toLowerCase()}. `),
         'Send them this link: it works once, for a few days, and lets them choose their password.'),
       copyBox(link, { id: 'invite-link', label: 'One-time link' })));
-    linkBox.querySelector('input')?.focus();
+    linkBox.querySelector('button')?.focus(); // Copy is the next thing to do
   }
 
   form.addEventListener('submit', async (e) => {
@@ -59,10 +59,18 @@ export async function render(root, _params, ctx) {
     } catch (err) { toast(err.message); }
   });
 
+  // Audit targets are ids: name the people, classes and doors we know (students' names are in the detail).
+  const names = new Map();
+  try {
+    for (const c of await loadClasses()) names.set(c.id, `class ${c.name}`);
+    for (const d of await loadDevices()) names.set(d.id, `door ${d.name || d.id}`);
+  } catch (_) { /* ids then */ }
+
   async function loadPeople() {
     let people;
     try { people = await get('/api/users'); } catch (err) { fill(listBox, el('p', { class: 'form-error' }, err.message)); return; }
     if (!ctx.alive()) return;
+    for (const p of people) names.set(p.id, `${p.name} (${p.login})`);
     const me = user();
     const order = { admin: 0, coadmin: 1, teacher: 2 };
     people.sort((a, b) => order[a.role] - order[b.role] || a.name.localeCompare(b.name));
@@ -111,11 +119,11 @@ export async function render(root, _params, ctx) {
       const entries = await get(`/api/audit?limit=100${oldest != null ? `&before=${encodeURIComponent(oldest)}` : ''}`);
       if (!ctx.alive()) return;
       if (oldest == null && !entries.length) fill(auditBody, el('tr', {}, el('td', { colspan: 5, class: 'empty' }, 'Nothing recorded yet.')));
-      auditBody.append(...entries.map((a) => el('tr', { 'data-audit-id': a.id },
+      add(auditBody, ...entries.map((a) => el('tr', { 'data-audit-id': a.id },
         el('td', { class: 'small nowrap' }, formatTimestamp(a.at)),
         el('td', {}, String(a.actor).replace(/^user:/, '')),
         el('td', { class: 'mono small' }, a.action),
-        el('td', { class: 'mono small muted' }, a.target),
+        names.has(a.target) ? el('td', { class: 'small', title: a.target }, names.get(a.target)) : el('td', { class: 'mono small muted' }, a.target),
         el('td', { class: 'small' }, a.detail))));
       if (entries.length) oldest = entries[entries.length - 1].id;
       older.hidden = entries.length < 100;
@@ -124,5 +132,6 @@ export async function render(root, _params, ctx) {
   function reloadAudit() { oldest = null; fill(auditBody); loadAudit(); }
   older.addEventListener('click', loadAudit);
 
-  await Promise.all([loadPeople(), loadAudit()]);
+  await loadPeople(); // first: the audit names the people
+  await loadAudit();
 }

@@ -3,7 +3,7 @@
 // threshold, who are the point of the report. Laid out to print on A4.
 
 import { get, query, can, classes as loadClasses } from './api.js';
-import { el, select, viewHead, note, percent, plural, thisMonth, todayIso, formatMonth, longDay, setQuery, fill } from './dom.js';
+import { el, select, viewHead, note, percent, plural, thisMonth, todayIso, formatMonth, longDay, setQuery, fill, add } from './dom.js';
 import { dailyChart, monthBar } from './chart.js';
 
 export async function render(root, _params, ctx, q) {
@@ -11,7 +11,7 @@ export async function render(root, _params, ctx, q) {
   if (!ctx.alive()) return;
   const school = can('allAttendance');
   if (!school && !classList.length) {
-    root.append(viewHead('Reports'), note('You have no classes yet: an administrator adds you to a class as its teacher.'));
+    add(root, viewHead('Reports'), note('You have no classes yet: an administrator adds you to a class as its teacher.'));
     return;
   }
   const state = {
@@ -38,7 +38,7 @@ export async function render(root, _params, ctx, q) {
   const out = el('div', { id: 'report', 'aria-live': 'polite' });
   const printTitle = el('p', { class: 'print-only print-title' });
 
-  root.append(
+  add(root,
     viewHead('Reports', el('button', { type: 'button', class: 'btn', onclick: () => window.print() }, 'Print'), csv),
     el('div', { class: 'toolbar no-print' },
       el('div', { class: 'field' }, el('label', { for: 'report-class' }, 'Class'), classSelect),
@@ -122,7 +122,8 @@ export async function render(root, _params, ctx, q) {
     fill(out, figures,
       el('section', { class: 'panel chart-panel' }, el('h2', {}, 'Daily attendance'),
         dailyChart(days, r.threshold, { id: 'report-chart', title: `Daily attendance, ${group}, ${period}`, today }),
-        el('p', { class: 'small muted' }, 'One bar per school day. Bars under the dashed threshold line are highlighted; today’s (grey) counts only those marked so far.')),
+        el('p', { class: 'small muted' }, 'One bar per school day; bars under the dashed threshold line are highlighted.',
+          whole.length < days.length ? ' Today’s (grey) counts only those marked so far.' : '')),
       el('div', { class: 'split' },
         el('section', { class: 'panel' }, el('h2', {}, 'Monthly averages'), monthly),
         el('section', { class: 'panel under-panel' }, el('h2', {}, `Under the threshold (${under.length})`),

@@ -3,7 +3,7 @@
 // (everyone): who am I, change my password, sign out.
 
 import { api, get, session, setSession, user } from './api.js';
-import { el, viewHead, toast, longDay, isoWeekday, roleName, copyBox, fill } from './dom.js';
+import { el, viewHead, toast, longDay, isoWeekday, roleName, copyBox, fill, add } from './dom.js';
 
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
@@ -69,7 +69,7 @@ export async function renderSettings(root, _params, ctx) {
   });
 
   const org = session.current.organization;
-  root.append(viewHead('Settings'),
+  add(root, viewHead('Settings'),
     el('div', { class: 'split' },
       el('section', { class: 'panel' }, el('h2', {}, 'School week'),
         el('p', { class: 'small muted' }, 'Attendance, rates and streaks count school days only: other days are greyed out in calendars.'), weekForm),
@@ -111,7 +111,7 @@ export async function renderAccount(root) {
       message.textContent = err.message;
     }
   });
-  root.append(viewHead('Account'),
+  add(root, viewHead('Account'),
     el('section', { class: 'panel' },
       el('dl', { class: 'facts' },
         el('dt', {}, 'Name'), el('dd', {}, me.name),

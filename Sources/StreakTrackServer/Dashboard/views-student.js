@@ -5,7 +5,7 @@
 import { api, get, query, can, clearCache, classes as loadClasses, findStudent, rememberStudents } from './api.js';
 import {
   el, note, plural, percent, askReason, confirmAction, toast, thisMonth, todayIso, addMonths, addDays, lastDayOfMonth,
-  formatMonth, longDay, shortTime, formatTimestamp, isoWeekday, parseDay, isPhotoFile, fileToBase64, fill,
+  formatMonth, longDay, shortTime, formatTimestamp, isoWeekday, parseDay, isPhotoFile, fileToBase64, fill, add,
 } from './dom.js';
 import { face } from './views-students.js';
 import { lookAlikeWarning } from './photocheck.js';
@@ -65,7 +65,7 @@ export async function render(root, [id], ctx, q) {
   const student = await findStudent(id);
   if (!ctx.alive()) return;
   if (!student) {
-    root.append(el('p', {}, el('a', { href: '#/students' }, '‹ Students')), el('h1', {}, 'Student not found'),
+    add(root, el('p', {}, el('a', { href: '#/students' }, '‹ Students')), el('h1', {}, 'Student not found'),
       note('They may have been removed, or they are in none of your classes.'));
     return;
   }
@@ -92,7 +92,7 @@ export async function render(root, [id], ctx, q) {
         student.enrolledOn ? ` · enrolled on ${longDay(student.enrolledOn)}` : '')),
     roster ? el('button', { type: 'button', class: 'btn btn-danger head-action', onclick: removeStudent }, 'Remove student') : null);
 
-  root.append(
+  add(root,
     el('p', {}, el('a', { href: '#/students', onclick: (e) => { if (history.length > 1) { e.preventDefault(); history.back(); } } }, '‹ Students')),
     header,
     el('div', { class: 'stats' },
@@ -193,7 +193,7 @@ export async function render(root, [id], ctx, q) {
       roster ? el('button', { type: 'button', class: 'btn btn-small btn-danger', onclick: () => removePhoto(p.id, photos.length) }, 'Remove') : null)));
     const input = el('input', { type: 'file', id: 'student-add-photo', accept: 'image/jpeg,image/png', multiple: true, class: 'visually-hidden',
       onchange: (e) => addPhotos([...e.target.files]) });
-    fill(photosBox, 
+    fill(photosBox,
       photos.length ? grid : note('No photo: the doors cannot recognise this student.'),
       roster ? el('label', { class: 'btn btn-small', for: 'student-add-photo' }, 'Add photos…') : null, roster ? input : null,
       el('div', { id: 'student-photo-verdicts' }));
@@ -203,14 +203,14 @@ export async function render(root, [id], ctx, q) {
     const out = photosBox.querySelector('#student-photo-verdicts');
     fill(out);
     for (const file of files) {
-      if (!isPhotoFile(file)) { out.append(el('p', { class: 'form-error' }, `${file.name} is not a JPEG or PNG.`)); continue; }
+      if (!isPhotoFile(file)) { add(out, el('p', { class: 'form-error' }, `${file.name} is not a JPEG or PNG.`)); continue; }
       try {
         const res = await api('POST', `/api/students/${encodeURIComponent(id)}/photos`, { photo: await fileToBase64(file) });
-        out.append(el('p', { class: 'ok-text' }, `${file.name}: added.`), lookAlikeWarning(res.verdict && res.verdict.lookAlikes));
+        add(out, el('p', { class: 'ok-text' }, `${file.name}: added.`), lookAlikeWarning(res.verdict && res.verdict.lookAlikes));
       } catch (err) {
         // 422: refused by the face engine, {error, check}: say why.
         const problem = err.data && err.data.check && err.data.check.problem;
-        out.append(el('p', { class: 'form-error' }, `${file.name}: ${problem || err.message}`));
+        add(out, el('p', { class: 'form-error' }, `${file.name}: ${problem || err.message}`));
       }
     }
     refreshStudent();

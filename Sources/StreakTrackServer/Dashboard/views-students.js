@@ -3,16 +3,24 @@
 // page and layout live in the address so Back from a student returns here.
 
 import { get, query, can, classes as loadClasses, rememberStudents } from './api.js';
-import { el, select, viewHead, plural, setQuery, debounce, note, fill } from './dom.js';
+import { el, select, viewHead, plural, setQuery, debounce, fill, add } from './dom.js';
 
 const PAGE = 50;
 
 // The small face crop, or a placeholder with initials when there is no photo.
+// Photos enrolled before face crops were kept have none (404): the photo then.
 export function face(student, cls = 'face') {
-  const url = (student.faces && student.faces[0]) || null;
-  if (url) return el('img', { class: cls, src: url, alt: '', loading: 'lazy', width: 96, height: 96 });
   const initials = String(student.name || '?').split(/\s+/).map((w) => w[0]).join('').slice(0, 2).toUpperCase();
-  return el('span', { class: `${cls} face-none`, 'aria-hidden': 'true' }, initials);
+  const placeholder = () => el('span', { class: `${cls} face-none`, 'aria-hidden': 'true' }, initials);
+  const crop = (student.faces && student.faces[0]) || null;
+  const photo = (student.images && student.images[0]) || null;
+  if (!crop && !photo) return placeholder();
+  const img = el('img', { class: cls, src: crop || photo, alt: '', loading: 'lazy', width: 96, height: 96 });
+  img.addEventListener('error', () => {
+    if (photo && img.getAttribute('src') !== photo) img.src = photo;
+    else img.replaceWith(placeholder());
+  });
+  return img;
 }
 
 export async function render(root, _params, ctx, q) {
@@ -37,7 +45,7 @@ export async function render(root, _params, ctx, q) {
   const list = el('ul', { id: 'student-list', class: 'student-list' });
   const pager = el('nav', { id: 'student-pager', class: 'pager', 'aria-label': 'Pages' });
 
-  root.append(
+  add(root,
     viewHead('Students', can('roster') ? el('a', { href: '#/enrol', class: 'btn btn-primary' }, 'Enrol a student') : null),
     el('div', { class: 'toolbar' },
       el('div', { class: 'field' }, el('label', { for: 'student-search' }, 'Search'), search),
@@ -112,7 +120,7 @@ export async function render(root, _params, ctx, q) {
         'aria-label': `Page ${p}`, onclick: go(p) }, String(p)));
     });
     const from = (state.page - 1) * PAGE + 1;
-    fill(pager, 
+    fill(pager,
       el('button', { type: 'button', class: 'btn btn-small', disabled: state.page === 1, onclick: go(state.page - 1), rel: 'prev' }, '‹ Previous'),
       ...items,
       el('button', { type: 'button', class: 'btn btn-small', disabled: state.page === pages, onclick: go(state.page + 1), rel: 'next' }, 'Next ›'),

@@ -3,7 +3,7 @@
 // sockets move a student to present as soon as a device marks them.
 
 import { get, query, can, classes as loadClasses, devices as loadDevices } from './api.js';
-import { el, select, viewHead, longDay, shortTime, percent, plural, note, fill } from './dom.js';
+import { el, select, viewHead, longDay, shortTime, percent, plural, note, fill, add } from './dom.js';
 import { listen } from './live.js';
 
 const POLL_MS = 15000;
@@ -28,7 +28,7 @@ export async function render(root, _params, ctx, q) {
   if (!ctx.alive()) return;
   const school = can('allAttendance');
   if (!school && !classList.length) {
-    root.append(viewHead('Today'), note('You have no classes yet: an administrator adds you to a class as its teacher.'));
+    add(root, viewHead('Today'), note('You have no classes yet: an administrator adds you to a class as its teacher.'));
     return;
   }
   // A new school: say what to do first instead of showing empty counts.
@@ -63,7 +63,7 @@ export async function render(root, _params, ctx, q) {
   const feed = el('ol', { class: 'feed', 'aria-live': 'polite', 'aria-label': 'Latest arrivals' });
   const doors = el('div', { class: 'door-chips' });
 
-  root.append(
+  add(root,
     viewHead('Today', el('label', { for: 'today-class', class: 'visually-hidden' }, 'Class'), picker),
     dateLine, intro, banner,
     el('div', { class: 'tiles' }, tile('present', 'Present'), tile('late', 'Late'), tile('absent', 'Absent'), tile('upcoming', 'Not yet')),
@@ -162,6 +162,8 @@ export async function render(root, _params, ctx, q) {
   // A device's mark arrives before the next poll: count it now.
   function onMark(deviceId, student) {
     if (!day || !student || !student.studentId) return;
+    // A device that was offline resends old marks: only today's count here.
+    if (student.timestamp && String(student.timestamp).slice(0, 10) !== day.day) return;
     const s = day.students.find((x) => x.studentId === student.studentId);
     if (!s || s.mark === 'present' || s.mark === 'late') return;
     const time = String(student.timestamp || '').split(' ')[1] || new Date().toTimeString().slice(0, 8);
@@ -183,7 +185,7 @@ export async function render(root, _params, ctx, q) {
   try {
     const all = await loadDevices();
     const cls = classList.find((c) => c.id === classId);
-    deviceList = all.filter((d) => !cls || !d.classIds || !d.classIds.length || d.classIds.includes(cls.id));
+    deviceList = all.filter((d) => !cls || !d.classIds || !d.classIds.length || d.classIds.includes(cls.id)).map((d) => ({ ...d }));
   } catch (_) { deviceList = []; }
   if (!ctx.alive()) return;
   drawDoors();
