@@ -11,14 +11,14 @@ public enum AttendanceMath {
     /// One stored mark of a day.
     public struct DayRecord: Sendable, Equatable {
         public let status: String
-        /// `HH:MM:SS` of the mark.
-        public let time: String
+        /// `HH:MM:SS` when the student came; nil for a mark by hand that does not say.
+        public let time: String?
         public let method: String
         public let deviceId: String
         public let markedBy: String?
         public let reason: String?
 
-        public init(status: String, time: String, method: String, deviceId: String = "", markedBy: String? = nil, reason: String? = nil) {
+        public init(status: String, time: String?, method: String, deviceId: String = "", markedBy: String? = nil, reason: String? = nil) {
             self.status = status
             self.time = time
             self.method = method
@@ -37,8 +37,8 @@ public enum AttendanceMath {
         // A mark on a day without school (a Saturday event) is kept, but counts for nothing.
         guard isSchoolDay else { return .noSchool }
         if let record, record.status == "present" {
-            // A mark made by hand says the student was there; its time is when it was written, not when they came.
-            if record.method == "automatic", let startsAt, record.time.prefix(5) > startsAt.prefix(5) { return .late }
+            // Late by the time they came (a device's, or one given with a mark by hand); a mark without one is not late.
+            if let startsAt, let time = record.time, time.prefix(5) > startsAt.prefix(5) { return .late }
             return .present
         }
         // Today is not over: no mark yet is not an absence yet.
@@ -93,11 +93,13 @@ public enum AttendanceMath {
     public struct DailyRate: Sendable, Equatable, Codable {
         public let day: String
         public let attended: Int
-        /// Students enrolled that day.
+        /// Students enrolled that day (today: those not marked yet included).
         public let expected: Int
+        /// Today, while some students are not marked yet: its rate so far is not a day's figure.
+        public let inProgress: Bool
         public var rate: Double? { expected == 0 ? nil : Double(attended) / Double(expected) }
 
-        enum CodingKeys: String, CodingKey { case day, attended, expected, rate }
+        enum CodingKeys: String, CodingKey { case day, attended, expected, rate, inProgress }
 
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
@@ -105,33 +107,40 @@ public enum AttendanceMath {
             try container.encode(attended, forKey: .attended)
             try container.encode(expected, forKey: .expected)
             try container.encode(rate, forKey: .rate)
+            try container.encode(inProgress, forKey: .inProgress)
         }
 
-        public init(day: String, attended: Int, expected: Int) {
+        public init(day: String, attended: Int, expected: Int, inProgress: Bool = false) {
             self.day = day
             self.attended = attended
             self.expected = expected
+            self.inProgress = inProgress
         }
 
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             self.init(day: try container.decode(String.self, forKey: .day), attended: try container.decode(Int.self, forKey: .attended),
-                      expected: try container.decode(Int.self, forKey: .expected))
+                      expected: try container.decode(Int.self, forKey: .expected),
+                      inProgress: try container.decodeIfPresent(Bool.self, forKey: .inProgress) ?? false)
         }
     }
 
-    /// Each past school day's attendance over a group: how many of those enrolled came.
+    /// Each school day's attendance over a group: how many of those enrolled came.
+    /// Today counts everyone enrolled, marked or not, and is flagged in progress;
+    /// a day nobody has a mark on yet (still to come) has no figure.
     public static func dailyRates(days: [String], marks: [String: [Mark]]) -> [DailyRate] {
         days.enumerated().compactMap { index, day in
-            var attended = 0, expected = 0
+            var attended = 0, absent = 0, pending = 0
             for studentMarks in marks.values {
                 switch studentMarks[index] {
-                case .present, .late: attended += 1; expected += 1
-                case .absent: expected += 1
-                case .noSchool, .notEnrolled, .upcoming: continue
+                case .present, .late: attended += 1
+                case .absent: absent += 1
+                case .upcoming: pending += 1
+                case .noSchool, .notEnrolled: continue
                 }
             }
-            return expected == 0 ? nil : DailyRate(day: day, attended: attended, expected: expected)
+            guard attended + absent > 0 else { return nil }
+            return DailyRate(day: day, attended: attended, expected: attended + absent + pending, inProgress: pending > 0)
         }
     }
 
@@ -149,9 +158,12 @@ public enum AttendanceMath {
         }
     }
 
+    /// The mean of each month's finished days (today, still in progress, waits until it is over).
     public static func monthlyAverages(_ rates: [DailyRate]) -> [MonthlyAverage] {
         var byMonth: [String: [Double]] = [:]
-        for rate in rates { if let value = rate.rate { byMonth[String(rate.day.prefix(7)), default: []].append(value) } }
+        for rate in rates where !rate.inProgress {
+            if let value = rate.rate { byMonth[String(rate.day.prefix(7)), default: []].append(value) }
+        }
         return byMonth.keys.sorted().map { month in
             let values = byMonth[month]!
             return MonthlyAverage(month: month, average: values.reduce(0, +) / Double(values.count), schoolDays: values.count)

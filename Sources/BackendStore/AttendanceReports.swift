@@ -223,7 +223,8 @@ public struct AttendanceReports: Sendable {
         for row in try await database.query(sql, arguments) {
             let timestamp = row.text("timestamp")!
             result[row.text("student_id")!, default: [:]][row.text("day")!] = AttendanceMath.DayRecord(
-                status: row.text("status")!, time: String(timestamp.suffix(8)), method: row.text("method")!,
+                status: row.text("status")!, time: AttendanceTimestamp.day(of: timestamp) != nil ? String(timestamp.suffix(8)) : nil,
+                method: row.text("method")!,
                 deviceId: row.text("device_id")!, markedBy: row.text("marked_by"), reason: row.text("reason"))
         }
         return result

@@ -90,28 +90,42 @@ public struct AttendanceStore: Sendable {
     /// A mark made or changed by a person (`method` manual), with why; the
     /// change is kept in the day's history, whatever was there before.
     public func correct(studentId: String, organizationId: String, day: String, status: Status, actor: String,
-                        reason: String) async throws {
+                        reason: String, arrivedAt: String? = nil) async throws {
         guard AttendanceTimestamp.validDay(day) != nil else { throw StoreError(.invalid, "\(day) is not a date (YYYY-MM-DD)") }
         let reason = try Self.checkedReason(reason)
+        let arrival = try arrivedAt.map(Self.checkedTime)
+        if arrival != nil && status != .present { throw StoreError(.invalid, "only a student marked present has an arrival time") }
         let organizationId = organizationId.lowercased()
         try await database.transaction { sql in
             guard try await !sql.query("SELECT id FROM students WHERE id = ? AND organization_id = ?", .text(studentId),
                                        .text(organizationId)).isEmpty else { throw StoreError(.notFound, "no student \(studentId)") }
-            let now = Clock.now()
-            // A manual mark's time is when it was made, in the same form a device writes.
-            let timestamp = day + " " + String(AttendanceTimestamp.string(from: Date()).suffix(8))
+            // The timestamp is when the student came: the time given, or a device's mark's
+            // own, kept; with neither, the date alone (when is not known, and the time
+            // of writing would pass for it).
+            let timestamp = arrival.map { day + " " + $0 } ?? day
             try await sql.query(
                 """
                 INSERT INTO attendance (student_id, day, organization_id, device_id, timestamp, status, method, received_at, marked_by, reason)
                 VALUES (?, ?, ?, '', ?, ?, 'manual', ?, ?, ?)
                 ON CONFLICT (student_id, day) DO UPDATE SET status = excluded.status, method = 'manual',
                     marked_by = excluded.marked_by, reason = excluded.reason, received_at = excluded.received_at
-                """, .text(studentId), .text(day), .text(organizationId), .text(timestamp), .text(status.rawValue), .text(now),
+                """ + (arrival != nil ? ", timestamp = excluded.timestamp" : ""),
+                .text(studentId), .text(day), .text(organizationId), .text(timestamp), .text(status.rawValue), .text(Clock.now()),
                 .text(actor), .text(reason))
             try await Self.remember(studentId: studentId, organizationId: organizationId, day: day, actor: actor,
-                                    change: "marked \(status.rawValue)", status: status.rawValue, method: "manual", deviceId: nil,
-                                    reason: reason, in: sql)
+                                    change: "marked \(status.rawValue)" + (arrival.map { ", arrived at \($0.prefix(5))" } ?? ""),
+                                    status: status.rawValue, method: "manual", deviceId: nil, reason: reason, in: sql)
         }
+    }
+
+    /// `HH:MM` or `HH:MM:SS` as `HH:MM:SS`.
+    static func checkedTime(_ text: String) throws -> String {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard (2...3).contains(parts.count), parts.allSatisfy({ $0.count == 2 && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+              let hour = Int(parts[0]), let minute = Int(parts[1]), hour < 24, minute < 60, parts.count == 2 || Int(parts[2])! < 60 else {
+            throw StoreError(.invalid, "\(text) is not a time of day (HH:MM)")
+        }
+        return parts.count == 2 ? text + ":00" : text
     }
 
     /// Takes a day's mark away (a device's wrong mark, say); the student is then

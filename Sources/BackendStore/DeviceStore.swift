@@ -11,24 +11,34 @@ public struct DeviceStore: Sendable {
         self.database = database
     }
 
-    /// Registers a device and returns its new secret (shown once; only a hash is kept).
+    /// Registers a new device and returns its secret (shown once; only a hash is kept).
+    /// An id already registered is refused: registering again would silently
+    /// lock out the device holding the old config.json (`renewSecret` does that on purpose).
     public func register(id: String, organizationId: String, name: String, admitWithoutSecret: Bool = false) async throws -> String {
         if let problem = FieldRule.deviceId.problem(id) { throw StoreError(.invalid, problem) }
         if let problem = FieldRule.name.problem(name) { throw StoreError(.invalid, "device " + problem) }
-        if let existing = try await device(id), existing.organizationId != organizationId.lowercased() {
-            throw StoreError(.conflict, "the device id \(id) belongs to another organization")
+        if let existing = try await device(id) {
+            throw StoreError(.conflict, existing.organizationId == organizationId.lowercased()
+                ? "the device \(id) is already registered (issue it a new secret to replace its config.json)"
+                : "the device id \(id) belongs to another organization")
         }
         let secret = Secrets.make()
         let rows = try await database.query(
             """
             INSERT INTO devices (id, organization_id, name, secret_hash, admit_without_secret, created_at) VALUES (?, ?, ?, ?, ?, ?)
-            ON CONFLICT (id) DO UPDATE SET organization_id = excluded.organization_id, name = excluded.name,
-                secret_hash = excluded.secret_hash, admit_without_secret = excluded.admit_without_secret
-            RETURNING id
+            ON CONFLICT (id) DO NOTHING RETURNING id
             """,
             .text(id), .text(organizationId.lowercased()), .text(name), .text(Secrets.hash(secret)), SQLValue(admitWithoutSecret),
             .text(Clock.now()))
-        guard !rows.isEmpty else { throw StoreError(.conflict, "cannot register device \(id)") }
+        guard !rows.isEmpty else { throw StoreError(.conflict, "the device \(id) is already registered") }
+        return secret
+    }
+
+    /// A new secret for a registered device (a lost or leaked config.json); the old one stops working at once.
+    public func renewSecret(_ id: String) async throws -> String {
+        let secret = Secrets.make()
+        let rows = try await database.query("UPDATE devices SET secret_hash = ? WHERE id = ? RETURNING id", .text(Secrets.hash(secret)), .text(id))
+        guard !rows.isEmpty else { throw StoreError(.notFound, "no device \(id)") }
         return secret
     }
 
@@ -72,7 +82,10 @@ public struct DeviceStore: Sendable {
     }
 
     public func device(_ id: String) async throws -> Device? {
-        try await database.query("SELECT * FROM devices WHERE id = ?", .text(id)).first.map(Self.device)
+        guard var device = try await database.query("SELECT * FROM devices WHERE id = ?", .text(id)).first.map(Self.device) else { return nil }
+        device.classIds = try await database.query("SELECT class_id FROM device_classes WHERE device_id = ? ORDER BY class_id", .text(id))
+            .map { $0.text("class_id")! }
+        return device
     }
 
     public func devices(organizationId: String? = nil) async throws -> [Device] {

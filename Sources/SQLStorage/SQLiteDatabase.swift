@@ -1,9 +1,14 @@
 import CSQLite
+import Dispatch
 import Foundation
 import Synchronization
 
 /// SQLite through its C API: one connection, WAL, full sync on commit (an
 /// acknowledged mark must survive a power cut), foreign keys on.
+///
+/// Statements run on a thread of their own: a long report or a commit's fsync
+/// blocks its thread, and Swift's cooperative threads (one per core, two on a
+/// Raspberry Pi) serve every connection.
 public final class SQLiteDatabase: SQLDatabase {
     public let dialect = SQLDialect.sqlite
     public let path: String
@@ -12,6 +17,7 @@ public final class SQLiteDatabase: SQLDatabase {
     private nonisolated(unsafe) let connection: OpaquePointer
     private let lock = AsyncLock()
     private let closed = Mutex(false)
+    private let worker = DispatchQueue(label: "streaktrack.sqlite")
 
     public init(path: String) throws {
         var handle: OpaquePointer?
@@ -35,20 +41,27 @@ public final class SQLiteDatabase: SQLDatabase {
     deinit { sqlite3_close_v2(connection) }
 
     public func query(_ sql: String, _ arguments: [SQLValue]) async throws -> [SQLRow] {
-        try await lock.withLock { try self.runChecked(sql, arguments) }
+        try await lock.withLock { try await self.onWorker(sql, arguments) }
     }
 
     public func transaction<Result: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> Result) async throws -> Result {
         try await lock.withLock {
-            _ = try runChecked("BEGIN IMMEDIATE", [])
+            _ = try await onWorker("BEGIN IMMEDIATE", [])
             do {
                 let result = try await body(Transaction(database: self))
-                _ = try runChecked("COMMIT", [])
+                _ = try await onWorker("COMMIT", [])
                 return result
             } catch {
-                _ = try? runChecked("ROLLBACK", [])
+                _ = try? await onWorker("ROLLBACK", [])
                 throw error
             }
+        }
+    }
+
+    /// One statement on the database's own thread (the caller holds `lock`).
+    private func onWorker(_ sql: String, _ arguments: [SQLValue]) async throws -> [SQLRow] {
+        try await withCheckedThrowingContinuation { continuation in
+            worker.async { continuation.resume(with: Result { try self.runChecked(sql, arguments) }) }
         }
     }
 
@@ -61,7 +74,7 @@ public final class SQLiteDatabase: SQLDatabase {
         let database: SQLiteDatabase
 
         func query(_ sql: String, _ arguments: [SQLValue]) async throws -> [SQLRow] {
-            try database.runChecked(sql, arguments)
+            try await database.onWorker(sql, arguments)
         }
     }
 

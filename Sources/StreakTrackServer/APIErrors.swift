@@ -78,16 +78,29 @@ enum JSONResponse {
         } catch let DecodingError.keyNotFound(key, _) {
             throw APIError(.badRequest, "the request lacks \"\(key.stringValue)\"")
         } catch let DecodingError.typeMismatch(_, context) {
-            throw APIError(.badRequest, "wrong type at \(context.codingPath.map(\.stringValue).joined(separator: ".")): \(context.debugDescription)")
+            throw APIError(.badRequest, "wrong type at \(path(context)): \(context.debugDescription)")
+        } catch let DecodingError.valueNotFound(_, context) {
+            throw APIError(.badRequest, "\(path(context)) may not be null")
+        } catch let DecodingError.dataCorrupted(context) where !context.codingPath.isEmpty {
+            // An enumeration's unknown value, like a role of "boss".
+            throw APIError(.badRequest, "\(path(context)) has a value that is not allowed: \(context.debugDescription)")
         } catch {
             throw APIError(.badRequest, "the request body is not the JSON expected")
         }
     }
+
+    private static func path(_ context: DecodingError.Context) -> String {
+        "\"" + context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".") + "\""
+    }
 }
 
 extension Request {
+    /// A query parameter as a form sends it: "+" is a space, "%2B" a plus.
     func query(_ name: String) -> String? {
-        uri.queryParameters.get(name).flatMap { $0.removingPercentEncoding ?? $0 }
+        uri.queryParameters.get(name).map { raw in
+            let spaced = raw.replacingOccurrences(of: "+", with: " ")
+            return spaced.removingPercentEncoding ?? spaced
+        }
     }
 
     func requiredQuery(_ name: String) throws -> String {

@@ -9,7 +9,8 @@ public enum AttendanceCSV {
     public static func text(_ records: [AttendanceRecord]) -> String {
         var table = CSVTable(header: header)
         for r in records {
-            let time = AttendanceTimestamp.day(of: r.timestamp) != nil ? String(r.timestamp.utf8.suffix(8))! : r.timestamp
+            // A mark by hand without an arrival time has a date alone: no time.
+            let time = AttendanceTimestamp.day(of: r.timestamp) != nil ? String(r.timestamp.utf8.suffix(8))! : ""
             table.append([r.date, time, r.studentId, r.name, r.enrollmentNo, r.deviceId, r.status, r.method])
         }
         return table.text

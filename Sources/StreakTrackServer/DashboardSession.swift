@@ -35,8 +35,16 @@ struct DashboardSession: Sendable {
             services.metrics.storeErrors.increment()
             return try await connection.refuse("Error fetching data", code: 1011)
         }
+        // A teacher watching a door that serves other classes too sees only their students' marks.
+        let studentIds: Set<String>?
+        do {
+            studentIds = try await services.visibleStudentIds(principal)
+        } catch {
+            services.metrics.storeErrors.increment()
+            return try await connection.refuse("Error fetching data", code: 1011)
+        }
         let outbox = connection.makeOutbox()
-        let link = LiveHub.DashboardLink(outbox: outbox, wantsStatus: wantsStatus)
+        let link = LiveHub.DashboardLink(outbox: outbox, wantsStatus: wantsStatus, studentIds: studentIds)
         guard await services.hub.attach(dashboard: link, watching: deviceId,
                                         limit: services.configuration.limits.maxDashboardsPerDevice) else {
             logger.warning("refused a dashboard for \(deviceId) from \(connection.peer): too many watch it already")

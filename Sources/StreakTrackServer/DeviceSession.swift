@@ -155,7 +155,8 @@ struct DeviceSession: Sendable {
         // The original forwards every attendance message; ours only those that count
         // (a resent event is the same event, a rejected one is nobody's mark).
         if counts && !result.repeatedEvent {
-            await forward(sightingText(sighting, eventId: eventId, type: "attendance", originalText: originalText), frame: false)
+            await forward(sightingText(sighting, eventId: eventId, type: "attendance", originalText: originalText), frame: false,
+                          about: sighting.studentId)
         }
     }
 
@@ -170,7 +171,7 @@ struct DeviceSession: Sendable {
             services.metrics.storeErrors.increment()
             return
         }
-        await forward(sightingText(sighting, eventId: nil, type: type, originalText: originalText), frame: false)
+        await forward(sightingText(sighting, eventId: nil, type: type, originalText: originalText), frame: false, about: sighting.studentId)
     }
 
     /// The message as sent when it names this device; otherwise rewritten under
@@ -183,9 +184,9 @@ struct DeviceSession: Sendable {
         return message.text
     }
 
-    /// To every dashboard watching this device.
-    private func forward(_ text: String, frame: Bool) async {
-        for dashboard in await services.hub.dashboards(watching: deviceId) {
+    /// To every dashboard watching this device (that may see the student it is `about`).
+    private func forward(_ text: String, frame: Bool, about studentId: String? = nil) async {
+        for dashboard in await services.hub.dashboards(watching: deviceId) where dashboard.sees(studentId) {
             if frame {
                 if !dashboard.outbox.sendFrame(text) { services.metrics.droppedFrames.increment() }
             } else {

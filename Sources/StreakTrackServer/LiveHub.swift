@@ -18,6 +18,14 @@ actor LiveHub {
         let outbox: Outbox
         /// Wants `device_status` messages (our extension; an old dashboard never gets them).
         let wantsStatus: Bool
+        /// The students whose marks and sightings it may see (a teacher's, taken when
+        /// the page connects); nil for everyone's.
+        let studentIds: Set<String>?
+
+        func sees(_ studentId: String?) -> Bool {
+            guard let studentIds, let studentId else { return true }
+            return studentIds.contains(studentId)
+        }
     }
 
     private var dashboards: [String: [ObjectIdentifier: DashboardLink]] = [:]

@@ -103,7 +103,7 @@ struct StudentsCommand: AsyncParsableCommand {
 
 struct DevicesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "devices", abstract: "Register, list and remove devices.",
-                                                    subcommands: [Add.self, List.self, Remove.self])
+                                                    subcommands: [Add.self, NewSecret.self, List.self, Remove.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Register a device and print its config.json with its secret (shown once).")
@@ -122,10 +122,29 @@ struct DevicesCommand: AsyncParsableCommand {
                 return (try await stores.devices.register(id: id, organizationId: organizationId, name: name ?? id,
                                                           admitWithoutSecret: admitWithoutSecret), organizationId)
             }
-            let server = serverURL ?? defaultServerURL
-            let config = DeviceConfigFile(serverURL: server, deviceId: id, organizationId: organizationId.lowercased(), secret: secret)
-            print("device \(id) registered. Its config.json (the secret is shown only now; keep the file readable by the device's user only):")
-            print(config.text)
+            printConfig(DeviceConfigFile(serverURL: serverURL ?? defaultServerURL, deviceId: id, organizationId: organizationId.lowercased(),
+                                         secret: secret), "registered")
+        }
+    }
+
+    struct NewSecret: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "new-secret",
+            abstract: "Give a registered device a new secret (its config.json was lost or leaked; the old one stops working) and print its config.json.")
+        @Argument var id: String
+        @Option(name: .customLong("server-url"), help: "The server as the device reaches it, for config.json (default: http://<this machine's address>:3001).")
+        var serverURL: String?
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let (secret, organizationId) = try await withStore(store) { stores in
+                let secret = try await stores.devices.renewSecret(id)
+                let organizationId = try await stores.devices.device(id)!.organizationId
+                try await stores.audit.record(organizationId: organizationId, actor: commandLine, action: "device.secret", target: id, detail: "")
+                return (secret, organizationId)
+            }
+            printConfig(DeviceConfigFile(serverURL: serverURL ?? defaultServerURL, deviceId: id, organizationId: organizationId, secret: secret),
+                        "has a new secret")
         }
     }
 
@@ -151,6 +170,11 @@ struct DevicesCommand: AsyncParsableCommand {
             print("removed \(id)")
         }
     }
+}
+
+private func printConfig(_ config: DeviceConfigFile, _ what: String) {
+    print("device \(config.deviceId) \(what). Its config.json (the secret is shown only now; keep the file readable by the device's user only):")
+    print(config.text)
 }
 
 struct AttendanceCommand: AsyncParsableCommand {

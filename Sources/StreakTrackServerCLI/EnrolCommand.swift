@@ -71,6 +71,10 @@ struct EnrolCommand: AsyncParsableCommand {
             for alike in outcome.lookAlikes {
                 print("\tlooks like \(alike.name) (distance \(String(format: "%.2f", alike.distance))): two students alike, or one enrolled twice?")
             }
+            if outcome.otherLookAlikes > 0 { print("\tand like \(outcome.otherLookAlikes) other student(s)") }
+            for earlier in outcome.sameFaceAs {
+                print("\tsame face as line \(earlier.line), \(earlier.name) (distance \(String(format: "%.2f", earlier.distance))): one person on two rows?")
+            }
         }
         let refused = outcomes.filter { $0.action == .refused }.count
         print("\(outcomes.count) rows: \(outcomes.count - refused) \(dryRun ? "would be enrolled or updated" : "enrolled or updated"), \(refused) refused")

@@ -45,14 +45,16 @@ struct AttendanceMathTests {
     }
 
     @Test func dailyRatesAndTheMonthlyAverage() {
-        // Ravi joins on Thursday and comes Thursday and Friday.
-        let ravi = ["2026-11-26": record("08:00:00"), "2026-11-27": record("08:05:00")]
+        // Ravi joins on Thursday and comes Thursday, Friday and (already) today; Asha is not in yet.
+        let ravi = ["2026-11-26": record("08:00:00"), "2026-11-27": record("08:05:00"), "2026-11-30": record("07:55:00")]
         let rates = AttendanceMath.dailyRates(days: week, marks: ["asha": marks(asha, enrolledOn: "2026-11-23"),
                                                                   "ravi": marks(ravi, enrolledOn: "2026-11-26")])
         #expect(rates == [AttendanceMath.DailyRate(day: "2026-11-23", attended: 1, expected: 1),
                           AttendanceMath.DailyRate(day: "2026-11-24", attended: 1, expected: 1),
                           AttendanceMath.DailyRate(day: "2026-11-26", attended: 2, expected: 2),
-                          AttendanceMath.DailyRate(day: "2026-11-27", attended: 1, expected: 2)])
+                          AttendanceMath.DailyRate(day: "2026-11-27", attended: 1, expected: 2),
+                          AttendanceMath.DailyRate(day: "2026-11-30", attended: 1, expected: 2, inProgress: true)])
+        // Today, half over, is no 100 % nor 50 % day yet: the month's average waits for it.
         #expect(AttendanceMath.monthlyAverages(rates) == [AttendanceMath.MonthlyAverage(month: "2026-11", average: 0.875, schoolDays: 4)])
     }
 

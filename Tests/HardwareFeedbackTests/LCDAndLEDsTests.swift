@@ -113,11 +113,12 @@ struct FeedbackChoiceTests {
     func configuration(display: String, bus: String) throws -> AgentConfiguration {
         let directory = FileManager.default.temporaryDirectory.path + "/streaktrack-choice-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
         let text = """
         {"website_url":"ws://127.0.0.1:9","deviceId":"d","organizationId":"o","display":"\(display)",
          "lcd":{"bus":"\(bus)","address":"0x3f"},"leds":{"chip":"/dev/gpiochip97"}}
         """
-        try text.write(toFile: directory + "/config.json", atomically: true, encoding: .utf8)
+        try text.write(toFile: directory + "/config.json", atomically: false, encoding: .utf8)
         return try AgentConfiguration.load(path: directory + "/config.json")
     }
 

@@ -83,7 +83,27 @@ struct AdminAPITests {
                            "organizationId": school.organizationId, "deviceSecret": secret])
         let listed = try #require(try await server.http.get("/api/devices?organizationId=\(school.organizationId)").json() as? [[String: Any]])
         #expect(listed.count == 1 && listed[0]["online"] as? Bool == false && listed[0]["hasSecret"] as? Bool == true)
+
+        // Registering the id again would silently lock out the device holding config.json: refused.
+        let again = try await server.http.request("POST", "/api/devices", json: ["deviceId": "door-1", "organizationId": school.organizationId])
+        #expect(again.status == 409 && again.text.contains("new secret"), "\(again.text)")
+        // A new secret is asked for on purpose: the old one stops working, the new one works.
+        let renewed = try #require(try await server.http.request("POST", "/api/devices/door-1/secret").json() as? [String: Any])
+        let newSecret = try #require(renewed["secret"] as? String)
+        #expect(newSecret != secret && (renewed["device"] as? [String: Any])?["name"] as? String == "Main door", "the rest is kept")
+        let old = try await server.device("door-1", organization: school.organizationId, secret: secret)
+        #expect(try await old.next() == #"{"error":"Device door-1 presented a wrong secret."}"#)
+        let current = try await server.device("door-1", organization: school.organizationId, secret: newSecret)
+        #expect(try await current.next()?.hasPrefix(#"{"students":["#) == true)
+        await current.close()
         #expect(try await server.http.request("DELETE", "/api/devices/door-1").status == 204)
+
+        // Forms send a space in a query as "+"; a wrong value in a body is named.
+        let found = try #require(try await server.http.get("/api/students?organizationId=\(school.organizationId)&q=Asha+Verma").json() as? [String: Any])
+        #expect(found["total"] as? Int == 1)
+        let badRole = try await server.http.request("POST", "/api/users", json: ["login": "x", "name": "X", "role": "boss",
+                                                                                 "organizationId": school.organizationId])
+        #expect(badRole.status == 400 && badRole.text.contains(#"\"role\""#), "\(badRole.text)")
     }
 
     @Test func healthMetricsAndDashboard() async throws {

@@ -20,7 +20,7 @@ struct AttendanceCSVTests {
                              receivedAt: "2026-11-24T09:01:08Z")
         }
         let file = try Fixtures.scratchDirectory() + "/attendance.csv"
-        try AttendanceCSV.text(records).write(toFile: file, atomically: true, encoding: .utf8)
+        try AttendanceCSV.text(records).write(toFile: file, atomically: false, encoding: .utf8)
         let pythonReader = """
             import csv, json, sys
             with open(sys.argv[1], newline="", encoding="utf-8") as f:

@@ -15,7 +15,7 @@ struct DatabaseOutageTests {
         var parts = try #require(URLComponents(string: url))
         let relay = try TCPRelay(toPort: parts.port ?? 5432)
         parts.port = relay.port
-        parts.queryItems = (parts.queryItems ?? []) + [URLQueryItem(name: "connect_timeout", value: "2")]
+        parts.queryItems = (parts.queryItems ?? []) + [URLQueryItem(name: "connect_timeout", value: "5")]
         let schema = "test_outage_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(8).lowercased()
         let server = try await RunningServer.start(.postgres) { $0.store = .postgres(url: parts.string!, schema: schema) }
         defer { Task { await server.stop() } }

@@ -89,6 +89,24 @@ struct EnrolmentTests {
         #expect(audit.contains { ($0["detail"] as? String)?.contains("looks like Barack Obama") == true })
     }
 
+    /// Six students enrolled with photos of one man: a seventh photo of him names the
+    /// nearest five and counts the sixth (a verdict stays small however many match).
+    @Test func manyLookAlikesAreNamedFewAndCounted() async throws {
+        let (server, admin) = try await school()
+        defer { Task { await server.stop() } }
+        for i in 1...6 {
+            let made = try await admin.request("POST", "/api/students", json: [
+                "name": "Student \(i)", "enrollmentNo": "S\(i)", "photos": [try photo(Fixtures.face("john_salley/\(i).jpg"))]])
+            try #require(made.status == 201, "\(made.text)")
+        }
+        let check = try #require(try await admin.request("POST", "/api/photos/check", json: [
+            "photo": try photo(Fixtures.face("john_salley/1.jpg"))]).json() as? [String: Any])
+        let named = try #require(check["lookAlikes"] as? [[String: Any]])
+        let distances = named.compactMap { $0["distance"] as? Double }
+        #expect(named.count == 5 && check["otherLookAlikes"] as? Int == 1, "\(check)")
+        #expect(distances == distances.sorted() && distances.first == 0, "nearest first: the very photo of Student 1")
+    }
+
     @Test func aClassFromACSVAndAFolderIsCheckedThenEnrolled() async throws {
         let (server, admin) = try await school()
         defer { Task { await server.stop() } }

@@ -135,22 +135,23 @@ struct HostileInputTests {
     @Test func connectionsAreLimitedPerAddressTimedOutAndAnsweredWhenTooLarge() async throws {
         let server = try await RunningServer.start(.sqlite) {
             $0.limits.maxConnectionsPerAddress = 5
-            $0.limits.idleTimeout = .seconds(3)
+            // Long enough that "closed at once" below cannot be the idle time-out, even on busy cores.
+            $0.limits.idleTimeout = .seconds(15)
             $0.limits.bodyTimeout = .seconds(1)
         }
         defer { Task { await server.stop() } }
         // Half-sent requests from one laptop: five are held, then it gets no more.
         let halfSent = try (0..<5).map { _ in try RawConnection(port: server.port) }
         for connection in halfSent { try connection.send("GET /healthz HTT") }
-        try await Task.sleep(for: .milliseconds(500))  // all five taken in before the sixth comes
+        try await Task.sleep(for: .seconds(2))  // all five taken in before the sixth comes
         let sixth = try RawConnection(port: server.port)
-        #expect(await offCooperativePool { sixth.drainUntilClosed(timeout: .seconds(3)) }, "over the per-address limit: closed at once")
+        #expect(await offCooperativePool { sixth.drainUntilClosed(timeout: .seconds(8)) }, "over the per-address limit: closed at once")
         // Anyone else (another address) is still served while they hang.
         let other = try RawConnection(port: server.port, source: "127.0.0.2")
         let metrics = try other.exchange("GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
         #expect(metrics.hasPrefix("HTTP/1.1 200") && metrics.contains("streaktrack_refused_connections_total 1"), "\(metrics)")
         // No head within the time-out: closed.
-        let closed = await offCooperativePool { halfSent.allSatisfy { $0.drainUntilClosed(timeout: .seconds(5)) } }
+        let closed = await offCooperativePool { halfSent.allSatisfy { $0.drainUntilClosed(timeout: .seconds(30)) } }
         #expect(closed, "half-sent requests are dropped after the idle time-out")
 
         // A request line over the size limit gets 431, not silence.
@@ -160,7 +161,7 @@ struct HostileInputTests {
         // A body that never comes: 408 after the body time-out (shorter here than the idle one, which would close it too).
         let trickle = try RawConnection(port: server.port)
         let body = try trickle.exchange("POST /api/organizations HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(server.adminToken)\r\n"
-                                        + "Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"na", timeout: .seconds(6))
+                                        + "Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"na", timeout: .seconds(12))
         #expect(body.hasPrefix("HTTP/1.1 408"), "\(body.prefix(80))")
     }
 

@@ -19,7 +19,7 @@ struct ProtocolRulesTests {
         ]
         for (query, error, code) in cases {
             let socket = try await server.socket(query)
-            #expect(try await socket.next(timeout: .seconds(2)) == error, "\(query)")
+            #expect(try await socket.next() == error, "\(query)")
             #expect(try await socket.closeCode() == code, "\(query)")
         }
     }

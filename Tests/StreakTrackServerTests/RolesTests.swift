@@ -52,7 +52,7 @@ struct RolesTests {
         let today = AttendanceTimestamp.day(of: Date())
         let month = String(today.prefix(7))
         let cases: [(String, String, String, () -> [String: Any]?, [Int])] = [
-            ("list people", "GET", "/api/users", { nil }, [200, 403, 403, 200]),
+            ("list people (co-admins choose teachers from it)", "GET", "/api/users", { nil }, [200, 200, 403, 200]),
             ("invite an admin", "POST", "/api/users", { ["login": "new-\(UUID())", "name": "N", "role": "admin"] }, [201, 403, 403, 201]),
             ("read the audit log", "GET", "/api/audit", { nil }, [200, 403, 403, 200]),
             ("add a class", "POST", "/api/classes", { ["name": "11-\(UUID())"] }, [201, 201, 403, 201]),
@@ -64,6 +64,8 @@ struct RolesTests {
              { ["studentId": s.asha, "date": today, "status": "present", "reason": "seen in class"] }, [204, 204, 204, 403]),
             ("correct Ravi (10B)", "POST", "/api/attendance/corrections",
              { ["studentId": s.ravi, "date": today, "status": "absent", "reason": "sent home"] }, [204, 204, 403, 403]),
+            ("see Ravi (10B)", "GET", "/api/students/\(s.ravi)", { nil }, [200, 200, 403, 403]),
+            ("see Asha (10A)", "GET", "/api/students/\(s.asha)", { nil }, [200, 200, 200, 403]),
             ("see Ravi's calendar", "GET", "/api/students/\(s.ravi)/calendar", { nil }, [200, 200, 403, 403]),
             ("see 10A's report", "GET", "/api/reports?classId=\(s.classA)&month=\(month)", { nil }, [200, 200, 200, 403]),
             ("see the school's report", "GET", "/api/reports?month=\(month)", { nil }, [200, 200, 403, 200]),
@@ -97,10 +99,12 @@ struct RolesTests {
         let stores = s.server.stores
         let secretA = try await s.server.register(device: "room-a", organization: s.organizationId)
         _ = try await s.server.register(device: "room-b", organization: s.organizationId)
+        let secretMain = try await s.server.register(device: "main-gate", organization: s.organizationId)
         try await stores.devices.setClasses([s.classA], deviceId: "room-a")
         try await stores.devices.setClasses([s.classB], deviceId: "room-b")
+        // The main gate serves no class, so the whole school: the teacher's students pass it too.
         let listed = try #require(try await s.teacher.get("/api/devices").json() as? [[String: Any]])
-        #expect(listed.map { $0["id"] as? String } == ["room-a"])
+        #expect(listed.map { $0["id"] as? String } == ["main-gate", "room-a"])
 
         func dashboard(_ device: String) async throws -> TestSocket {
             try await s.server.socket("deviceId=\(device)&organizationId=\(s.organizationId)&isHardware=false&status=1",
@@ -115,6 +119,25 @@ struct RolesTests {
         _ = try await device.next()
         try await own.send(#"{"type":"start_stream","targetDeviceId":"room-b"}"#)
         #expect(try await own.next(containing: "error") == #"{"error":"Not allowed to watch room-b"}"#)
-        for socket in [own, device] { await socket.close() }
+
+        // At the main gate the teacher hears of their own students only; the admin of everyone.
+        let gate = try await dashboard("main-gate")
+        _ = try await gate.next()  // its status
+        let adminGate = try await s.server.socket("deviceId=main-gate&organizationId=\(s.organizationId)&isHardware=false",
+                                                  headers: ["Cookie": s.admin.cookie])
+        let mainGate = try await s.server.device("main-gate", organization: s.organizationId, secret: secretMain)
+        _ = try await mainGate.next()
+        func mark(_ studentId: String, _ name: String) -> String {
+            #"{"type":"attendance","student":{"name":"\#(name)","enrollmentNo":"X","deviceId":"main-gate","studentId":"\#(studentId)","timestamp":"2026-11-24 08:05:00"}}"#
+        }
+        try await mainGate.send(mark(s.ravi, "Ravi"))
+        try await mainGate.send(mark(s.asha, "Asha"))
+        #expect(try await adminGate.next(containing: "attendance").contains(s.ravi))
+        #expect(try await adminGate.next(containing: "attendance").contains(s.asha))
+        let heard = try await gate.next(containing: "attendance")
+        #expect(heard.contains(s.asha), "\(heard)")
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(!gate.pending.contains { $0.contains(s.ravi) }, "another class's student is not the teacher's to see")
+        for socket in [own, device, gate, adminGate, mainGate] { await socket.close() }
     }
 }

@@ -46,7 +46,9 @@ struct SignInTests {
         #expect(try await renewed.request("POST", "/api/password", json: ["current": "wrong", "new": "another passphrase"]).status == 403)
         #expect(try await renewed.request("POST", "/api/password", json: ["current": "a brand new passphrase", "new": "short"]).status == 400)
 
-        // Logging out ends the session for good.
+        // Logging out ends the session for good; a page elsewhere cannot do it (no CSRF token).
+        #expect(try await renewed.request("POST", "/api/logout", csrf: false).status == 403)
+        #expect(try await renewed.get("/api/session").status == 200)
         #expect(try await renewed.request("POST", "/api/logout").status == 204)
         #expect(try await renewed.get("/api/organizations").status == 401)
     }

@@ -1,5 +1,6 @@
 import FaceEngine
 import Foundation
+import Synchronization
 
 /// Where the test photos, models and fetched archives are.
 public enum Fixtures {
@@ -54,9 +55,34 @@ public enum Fixtures {
         try RGBImage(contentsOfFile: face(relativePath))
     }
 
+    /// A new empty directory, removed when the test process ends (set
+    /// `STREAKTRACK_KEEP_TEST_FILES=1` to keep them, to look at a screenshot, say).
     public static func scratchDirectory(_ name: String = #function) throws -> String {
         let path = NSTemporaryDirectory() + "streaktrack-test-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        ScratchDirectories.remember(path)
         return path
+    }
+
+    /// Whether scratch directories outlive the test run.
+    public static var keepsTestFiles: Bool { ProcessInfo.processInfo.environment["STREAKTRACK_KEEP_TEST_FILES"] == "1" }
+}
+
+/// The scratch directories of this process, removed at its exit.
+private enum ScratchDirectories {
+    static let paths = Mutex<[String]?>(nil)
+
+    static func remember(_ path: String) {
+        paths.withLock { paths in
+            if paths == nil {
+                paths = []
+                if !Fixtures.keepsTestFiles { atexit { ScratchDirectories.removeAll() } }
+            }
+            paths!.append(path)
+        }
+    }
+
+    static func removeAll() {
+        for path in paths.withLock({ $0 ?? [] }) { try? FileManager.default.removeItem(atPath: path) }
     }
 }

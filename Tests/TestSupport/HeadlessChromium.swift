@@ -24,7 +24,7 @@ public final class HeadlessChromium: @unchecked Sendable {
             "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--user-data-dir=\(profile)",
             "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0", "--window-size=\(width),\(height)",
             "--hide-scrollbars", url,
-        ], output: .null, errors: .null)
+        ], environment: environment(temporaryFilesIn: profile), output: .null, errors: .null)
         do {
             let browser = DevToolsConnection(try await browserSocket(profile: profile))
             var page: String?
@@ -39,6 +39,15 @@ public final class HeadlessChromium: @unchecked Sendable {
             await process.terminate()
             throw error
         }
+    }
+
+    /// Chromium's own temporary directories go in its profile, so that a browser
+    /// killed at the end of a test leaves nothing in /tmp.
+    private static func environment(temporaryFilesIn profile: String) throws -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        environment["TMPDIR"] = profile + "/tmp"
+        try FileManager.default.createDirectory(atPath: profile + "/tmp", withIntermediateDirectories: true)
+        return environment
     }
 
     /// Chromium writes the port it chose and its browser endpoint into the
@@ -86,6 +95,37 @@ public final class HeadlessChromium: @unchecked Sendable {
         } catch is TestSocket.TimedOut {
             throw Failure(description: "the page never showed `\(expression)` within \(timeout)")
         }
+    }
+
+    /// Types `value` into the field `selector` finds, as a person would: the page gets its input and change events.
+    public func type(_ value: String, into selector: String) async throws {
+        try await evaluate("""
+            (() => { const field = document.querySelector(\(Self.literal(selector)));
+                     if (!field) throw new Error('no field ' + \(Self.literal(selector)));
+                     field.value = \(Self.literal(value));
+                     field.dispatchEvent(new Event('input', { bubbles: true }));
+                     field.dispatchEvent(new Event('change', { bubbles: true })); })()
+            """)
+    }
+
+    /// Clicks what `selector` finds (the first match).
+    public func click(_ selector: String) async throws {
+        try await evaluate("""
+            (() => { const target = document.querySelector(\(Self.literal(selector)));
+                     if (!target) throw new Error('nothing to click at ' + \(Self.literal(selector)));
+                     target.click(); })()
+            """)
+    }
+
+    /// The text of what `selector` finds, or nil when nothing matches.
+    public func text(_ selector: String) async throws -> String? {
+        try await evaluate("document.querySelector(\(Self.literal(selector)))?.textContent ?? null") as? String
+    }
+
+    /// A string as a JavaScript literal.
+    public static func literal(_ text: String) -> String {
+        let data = try! JSONSerialization.data(withJSONObject: [text], options: [.fragmentsAllowed])
+        return String(String(decoding: data, as: UTF8.self).dropFirst().dropLast())
     }
 
     /// Chooses `paths` in the file input that `selector` finds, as a person

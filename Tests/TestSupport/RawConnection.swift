@@ -78,7 +78,7 @@ public final class RawConnection: @unchecked Sendable {
     }
 
     /// The whole HTTP answer to `request` (read until the peer closes or goes quiet).
-    public func exchange(_ request: String, timeout: Duration = .seconds(5)) throws -> String {
+    public func exchange(_ request: String, timeout: Duration = .seconds(30)) throws -> String {
         try send(request)
         var reply: [UInt8] = []
         let deadline = ContinuousClock.now + timeout
@@ -99,7 +99,7 @@ public final class RawConnection: @unchecked Sendable {
         request += "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
         for (name, value) in headers { request += "\(name): \(value)\r\n" }
         try send(request + "\r\n")
-        guard let answer = receive(timeout: .seconds(5)) else { throw Failure(description: "no answer to the upgrade") }
+        guard let answer = receive(timeout: .seconds(30)) else { throw Failure(description: "no answer to the upgrade") }
         return String(decoding: answer, as: UTF8.self)
     }
 }

@@ -57,9 +57,13 @@ public final class RunningServer: Sendable {
         return try await socket("deviceId=\(id)&organizationId=\(organization)&isHardware=true\(extra)", headers: headers)
     }
 
-    /// Registers a device and returns its secret.
+    /// Registers a device (or gives a registered one a new secret) and returns its secret.
     public func register(device id: String, organization: String, admitWithoutSecret: Bool = false) async throws -> String {
-        try await stores.devices.register(id: id, organizationId: organization, name: id, admitWithoutSecret: admitWithoutSecret)
+        if try await stores.devices.device(id) != nil {
+            try await stores.devices.setAdmitWithoutSecret(admitWithoutSecret, deviceId: id)
+            return try await stores.devices.renewSecret(id)
+        }
+        return try await stores.devices.register(id: id, organizationId: organization, name: id, admitWithoutSecret: admitWithoutSecret)
     }
 
     /// A dashboard signed in with the admin token, which it offers as a WebSocket
@@ -138,7 +142,7 @@ private func bindTCP(port: Int, anyInterface: Bool = false) -> Int? {
 }
 
 /// Polls `condition` until it holds, for state that settles asynchronously.
-public func waitUntil(timeout: Duration = .seconds(5), _ condition: () async throws -> Bool) async throws {
+public func waitUntil(timeout: Duration = .seconds(30), _ condition: () async throws -> Bool) async throws {
     let deadline = ContinuousClock.now + timeout
     while try await !condition() {
         guard ContinuousClock.now < deadline else { throw TestSocket.TimedOut(description: "condition not met within \(timeout)") }

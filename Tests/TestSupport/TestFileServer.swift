@@ -16,8 +16,8 @@ public final class TestFileServer: Sendable {
 
     public static func start(serving directory: String) async throws -> TestFileServer {
         let port = try freePort()
-        let script = FileManager.default.temporaryDirectory.appendingPathComponent("streaktrack-file-server-\(UUID()).py").path
-        try Self.script.write(toFile: script, atomically: true, encoding: .utf8)
+        let script = try Fixtures.scratchDirectory() + "/file-server.py"
+        try Self.script.write(toFile: script, atomically: false, encoding: .utf8)
         let process = try ChildProcess(which("python3") ?? "/usr/bin/python3", [script, String(port), directory],
                                        output: .null, errors: .null)
         let server = TestFileServer(port: port, process: process)

@@ -22,7 +22,7 @@ public final class TestSocket: Sendable {
     private let reader: Task<Void, Never>
 
     /// Connects to `url` (ws://...), sending `headers` with the upgrade request.
-    public static func connect(_ url: String, headers: [String: String] = [:], timeout: Duration = .seconds(5)) async throws -> TestSocket {
+    public static func connect(_ url: String, headers: [String: String] = [:], timeout: Duration = .seconds(30)) async throws -> TestSocket {
         let link = try await WebSocketLink.connect(to: URL(string: url)!, headers: headers.map { ($0.key, $0.value) }, timeout: timeout)
         return TestSocket(link: link)
     }
@@ -43,7 +43,9 @@ public final class TestSocket: Sendable {
     }
 
     /// The next message, waiting up to `timeout`; nil when the connection ended first.
-    public func next(timeout: Duration = .seconds(5)) async throws -> String? {
+    /// (The default wait is long: on two busy cores a whole suite runs at once, and a
+    /// wait is not a timing requirement.)
+    public func next(timeout: Duration = .seconds(30)) async throws -> String? {
         let deadline = ContinuousClock.now + timeout
         while true {
             let (message, ended): (String?, Bool) = inbox.state.withLock {
@@ -57,7 +59,7 @@ public final class TestSocket: Sendable {
     }
 
     /// The next message whose text contains `fragment`, skipping others.
-    public func next(containing fragment: String, timeout: Duration = .seconds(5)) async throws -> String {
+    public func next(containing fragment: String, timeout: Duration = .seconds(30)) async throws -> String {
         let deadline = ContinuousClock.now + timeout
         while true {
             guard let message = try await next(timeout: max(.milliseconds(1), deadline - ContinuousClock.now)) else {
@@ -71,7 +73,7 @@ public final class TestSocket: Sendable {
     public var pending: [String] { inbox.state.withLock { $0.received } }
 
     /// The close code the server ended the connection with, waiting up to `timeout` for the end.
-    public func closeCode(timeout: Duration = .seconds(5)) async throws -> UInt16? {
+    public func closeCode(timeout: Duration = .seconds(30)) async throws -> UInt16? {
         let deadline = ContinuousClock.now + timeout
         while link.isOpen {
             guard ContinuousClock.now < deadline else { throw TimedOut(description: "still open after \(timeout)") }

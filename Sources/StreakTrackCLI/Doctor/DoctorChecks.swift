@@ -114,6 +114,8 @@ struct DoctorChecks {
         }
     }
 
+    static let rosterWait = Duration.seconds(15)
+
     mutating func backend(_ configuration: AgentConfiguration) async {
         let url = configuration.socketURL(acknowledgements: false)
         do {
@@ -123,8 +125,9 @@ struct DoctorChecks {
                 for await message in link.messages { if case .text(let text) = message { return text } }
                 return nil
             }
+            // A roster of many students over a slow school network takes a while; a busy server too.
             let timeout = Task {
-                try await Task.sleep(for: .seconds(5))
+                try await Task.sleep(for: Self.rosterWait)
                 await link.abort()
             }
             let text = await first.value
@@ -137,7 +140,7 @@ struct DoctorChecks {
                 fail("backend", "\(configuration.websiteURL) refused the device: \(message)")
             default:
                 let code = link.closeCode.map { " (close code \($0))" } ?? ""
-                fail("backend", "\(configuration.websiteURL) accepted the connection but sent no roster\(code): check deviceId, organizationId and deviceSecret")
+                fail("backend", "\(configuration.websiteURL) accepted the connection but sent no roster within \(Self.rosterWait)\(code): check deviceId, organizationId and deviceSecret")
             }
         } catch {
             fail("backend", "\(url.absoluteString): \(error); check website_url, that the server runs, and the network")

@@ -30,14 +30,18 @@ struct AttendanceAPI: APIRoutes {
             return try JSONResponse.make(try await stores.reports.day(day, group: group, today: today))
         }
         api.post("attendance/corrections") { request, context in
-            struct Body: Decodable { let studentId: String; let date: String; let status: AttendanceStore.Status; let reason: String }
+            struct Body: Decodable {
+                let studentId: String; let date: String; let status: AttendanceStore.Status; let reason: String
+                /// When the student came (`HH:MM`), if known.
+                let time: String?
+            }
             let principal = try context.requirePrincipal()
             let body = try await body(Body.self, of: request)
             let student = try await services.requireStudent(body.studentId, for: principal)
             try await stores.attendance.correct(studentId: student.id, organizationId: student.organizationId, day: body.date,
-                                                status: body.status, actor: principal.actor, reason: body.reason)
+                                                status: body.status, actor: principal.actor, reason: body.reason, arrivedAt: body.time)
             await services.audit(principal, organizationId: student.organizationId, "attendance.correct", target: student.id,
-                                 detail: "\(body.date) \(body.status.rawValue): \(body.reason)")
+                                 detail: "\(body.date) \(body.status.rawValue)\(body.time.map { " at \($0)" } ?? ""): \(body.reason)")
             return Response(status: .noContent)
         }
         api.post("attendance/undo") { request, context in

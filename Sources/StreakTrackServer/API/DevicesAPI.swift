@@ -28,7 +28,6 @@ struct DevicesAPI: APIRoutes {
         }
         api.post("devices") { request, context in
             struct Body: Decodable { let deviceId: String; let organizationId: String?; let name: String?; let room: String?; let admitWithoutSecret: Bool? }
-            struct Created: Encodable { let device: Device; let secret: String; let config: DeviceConfigFile }
             let principal = try context.requirePrincipal()
             let body = try await body(Body.self, of: request)
             let organizationId = try await organization(named: body.organizationId, context, needs: .roster)
@@ -38,9 +37,15 @@ struct DevicesAPI: APIRoutes {
             if let room = body.room { try await stores.devices.setRoom(room, deviceId: body.deviceId) }
             await services.audit(principal, organizationId: organizationId, "device.register", target: body.deviceId,
                                  detail: body.admitWithoutSecret == true ? "admitted without a secret" : "")
-            let config = DeviceConfigFile(serverURL: services.publicURL, deviceId: body.deviceId, organizationId: organizationId, secret: secret)
-            return try JSONResponse.make(Created(device: try await stores.devices.device(body.deviceId)!, secret: secret, config: config),
-                                         status: .created)
+            return try await issued(secret, to: body.deviceId, status: .created)
+        }
+        // A lost or leaked config.json: a new secret, and the old one stops working at once.
+        api.post("devices/:id/secret") { _, context in
+            let principal = try context.requirePrincipal()
+            let device = try await managedDevice(try context.parameters.require("id"), for: principal)
+            let secret = try await stores.devices.renewSecret(device.id)
+            await services.audit(principal, organizationId: device.organizationId, "device.secret", target: device.id)
+            return try await issued(secret, to: device.id, status: .ok)
         }
         api.patch("devices/:id") { request, context in
             struct Body: Decodable { let admitWithoutSecret: Bool?; let name: String?; let room: String?; let classIds: [String]? }
@@ -67,6 +72,14 @@ struct DevicesAPI: APIRoutes {
             await services.audit(principal, organizationId: device.organizationId, "device.remove", target: device.id)
             return Response(status: .noContent)
         }
+    }
+
+    /// A device with its secret and ready config.json, shown this once.
+    private func issued(_ secret: String, to deviceId: String, status: HTTPResponse.Status) async throws -> Response {
+        struct Issued: Encodable { let device: Device; let secret: String; let config: DeviceConfigFile }
+        let device = try await stores.devices.device(deviceId)!
+        let config = DeviceConfigFile(serverURL: services.publicURL, deviceId: device.id, organizationId: device.organizationId, secret: secret)
+        return try JSONResponse.make(Issued(device: device, secret: secret, config: config), status: status)
     }
 
     private func managedDevice(_ id: String, for principal: Principal) async throws -> Device {

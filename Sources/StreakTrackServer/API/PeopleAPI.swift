@@ -30,8 +30,9 @@ struct PeopleAPI: APIRoutes {
             return try JSONResponse.make(organization, status: .created)
         }
 
+        // Co-admins read the list too: they choose a class's teachers from it.
         api.get("users") { request, context in
-            let organizationId = try await organization(request, context, needs: .people)
+            let organizationId = try await organization(request, context, needs: .roster)
             return try JSONResponse.make(try await stores.users.users(organizationId: organizationId))
         }
         // An invitation: the person is added without a password and given a one-time link to choose one.

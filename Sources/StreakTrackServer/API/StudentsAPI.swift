@@ -68,6 +68,12 @@ struct StudentsAPI: APIRoutes {
             await broadcaster.pushChanges(organizationId: organizationId)
             return try JSONResponse.make(Created(student: json(student, classIds: body.classIds ?? []), photos: verdicts), status: .created)
         }
+        api.get("students/:id") { _, context in
+            let principal = try context.requirePrincipal()
+            let student = try await services.requireStudent(try context.parameters.require("id"), for: principal)
+            let classes = try await stores.classes.classIds(ofStudents: student.organizationId)
+            return try JSONResponse.make(json(student, classIds: classes[student.id] ?? []))
+        }
         api.delete("students/:id") { _, context in
             let principal = try context.requirePrincipal()
             let student = try await services.requireStudent(try context.parameters.require("id"), for: principal)

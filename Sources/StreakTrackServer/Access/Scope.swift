@@ -30,14 +30,23 @@ extension ServerServices {
         return student
     }
 
-    /// Whether the principal may watch a device live (a teacher: one serving their classes).
+    /// The students a principal may see: nil for all of the organization.
+    func visibleStudentIds(_ principal: Principal) async throws -> Set<String>? {
+        guard let user = principal.user, user.role == .teacher else { return nil }
+        return Set(try await stores.classes.classes(taughtBy: user.id).flatMap(\.studentIds))
+    }
+
+    /// Whether the principal may watch a device live (a teacher: one serving their
+    /// classes, or one serving the whole school, which their students pass too).
     func mayWatch(_ deviceId: String, organizationId: String, principal: Principal) async throws -> Bool {
         switch principal {
         case .adminToken: return true
         case .person(let user, _):
             guard user.organizationId == organizationId.lowercased() else { return false }
             guard user.role == .teacher else { return true }
-            return try await stores.classes.deviceIds(servingClassesOf: user.id).contains(deviceId)
+            if try await stores.classes.deviceIds(servingClassesOf: user.id).contains(deviceId) { return true }
+            guard let device = try await stores.devices.device(deviceId) else { return false }
+            return device.organizationId == user.organizationId && device.classIds.isEmpty
         }
     }
 }

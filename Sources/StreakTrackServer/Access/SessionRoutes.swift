@@ -30,8 +30,12 @@ struct SessionRoutes: Sendable {
             try await stores.sessions.clearFailures(login: body.login)
             return try await signIn(user)
         }
+        // A page elsewhere must not sign a person out either: the CSRF token is checked.
         router.post("api/logout") { request, _ in
-            if let token = request.cookies[ServerServices.sessionCookie]?.value { try await stores.sessions.end(token: token) }
+            if case .person = try await services.principal(for: request, checkingCSRF: true),
+               let token = request.cookies[ServerServices.sessionCookie]?.value {
+                try await stores.sessions.end(token: token)
+            }
             var response = Response(status: .noContent)
             response.setCookie(sessionCookie("", maxAge: 0))
             return response

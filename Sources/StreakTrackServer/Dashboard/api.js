@@ -134,19 +134,10 @@ export function rememberStudents(list) {
 }
 
 export async function findStudent(id) {
-  let number = null;
-  try { number = JSON.parse(sessionStorage.getItem(KNOWN) || '{}')[id]; } catch (_) { /* none */ }
-  if (number) {
-    const page = await get(`/api/students${query({ q: number, limit: 50 })}`);
-    const found = page.students.find((s) => s._id === id);
-    if (found) return found;
-  }
-  // Opened from a bookmark: page through the students (1,000 a request).
-  for (let offset = 0; ; offset += 1000) {
-    const page = await get(`/api/students${query({ offset, limit: 1000 })}`);
-    rememberStudents(page.students);
-    const found = page.students.find((s) => s._id === id);
-    if (found) return found;
-    if (offset + 1000 >= page.total) return null;
+  try {
+    return await get(`/api/students/${encodeURIComponent(id)}`);
+  } catch (err) {
+    if (err.status === 404 || err.status === 403) return null;
+    throw err;
   }
 }

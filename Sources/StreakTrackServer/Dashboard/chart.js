@@ -36,7 +36,7 @@ export function dailyChart(daily, threshold, { id, title, today }) {
     const rate = d.rate ?? 0;
     const under = d.rate != null && d.rate < threshold;
     // Today is not over: only those marked so far count, so its rate is not comparable yet.
-    const isToday = d.day === today;
+    const isToday = d.inProgress || d.day === today;
     parts.push(svg('rect', {
       class: isToday ? 'bar bar-today' : under ? 'bar bar-under' : 'bar', x: x(i), y: y(rate), width: barW,
       height: Math.max(0, y(0) - y(rate)), 'data-day': d.day,

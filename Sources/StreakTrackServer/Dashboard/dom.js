@@ -162,17 +162,21 @@ export const note = (text, cls = 'empty') => el('p', { class: cls }, text);
 
 // ---------- dialogs (own <dialog>s: window.confirm blocks browser tests and looks foreign) ----------
 
-// Resolves to the reason typed, or null when cancelled. The API refuses corrections without one.
-export function askReason(title, detail) {
+// Resolves to { reason, time } (time: when the student came, 'HH:MM' or ''; asked
+// only `withTime`), or null when cancelled. The API refuses corrections without a reason.
+export function askReason(title, detail, { withTime = false } = {}) {
   const dialog = $('reason-dialog');
   $('reason-title').textContent = title;
   $('reason-detail').textContent = detail || '';
   const text = $('reason-text');
+  const time = $('reason-time');
   text.value = '';
+  time.value = '';
+  $('reason-time-row').hidden = !withTime;
   return new Promise((resolve) => {
     const onClose = () => {
       dialog.removeEventListener('close', onClose);
-      resolve(dialog.returnValue === 'ok' && text.value.trim() ? text.value.trim() : null);
+      resolve(dialog.returnValue === 'ok' && text.value.trim() ? { reason: text.value.trim(), time: withTime ? time.value : '' } : null);
     };
     dialog.addEventListener('close', onClose);
     dialog.returnValue = '';

@@ -22,13 +22,15 @@ function cropFace(img, box, size = 96) {
 }
 
 // The look-alike warning the API asks to show: two students alike, or one enrolled twice.
-export function lookAlikeWarning(lookAlikes, { max = 5 } = {}) {
+// The server names the nearest few and counts the rest (`others`).
+export function lookAlikeWarning(lookAlikes, { max = 5, others = 0 } = {}) {
   if (!lookAlikes || !lookAlikes.length) return null;
   const shown = lookAlikes.slice(0, max);
+  const more = lookAlikes.length - shown.length + others;
   const items = shown.map((l) => el('li', {},
     'Looks like ', el('a', { href: `#/students/${encodeURIComponent(l.studentId)}` }, l.name),
     ` (${Number(l.distance).toFixed(2)})`));
-  if (lookAlikes.length > max) items.push(el('li', {}, `and ${lookAlikes.length - max} other students`));
+  if (more > 0) items.push(el('li', {}, `and ${more} other student${more === 1 ? '' : 's'}`));
   return el('div', { class: 'lookalike', role: 'note' },
     el('strong', {}, 'Two students alike, or enrolled twice? '),
     el('ul', {}, items));
@@ -94,7 +96,7 @@ export function checkedPhoto(file, { studentId, onRemove } = {}) {
           crop ? el('img', { class: 'face face-crop', src: crop, alt: 'The face the devices will learn' }) : null,
           el('div', {}, el('strong', { class: 'ok-text' }, 'Face found: good to enrol.'),
             el('div', { class: 'small muted' }, describeQuality(check.quality)))),
-        lookAlikeWarning(verdict.lookAlikes));
+        lookAlikeWarning(verdict.lookAlikes, { others: verdict.otherLookAlikes || 0 }));
     } else {
       fill(status, el('strong', { class: 'bad-text' }, 'Refused: '), check.problem || 'the face engine refused this photo.');
     }

@@ -169,18 +169,20 @@ export function renderBulk(box, ctx) {
 
   // ---------- the outcome table ----------
 
+  function looksAlike(o) { return (o.lookAlikes && o.lookAlikes.length) || (o.sameFaceAs && o.sameFaceAs.length); }
+
   function count(action) { return outcomes.filter((o) => o.action === action).length; }
 
   function draw() {
     const words = lastRun ? DONE_WORDS : ACTION_WORDS;
-    const alike = outcomes.filter((o) => o.lookAlikes && o.lookAlikes.length).length;
+    const alike = outcomes.filter(looksAlike).length;
     const refused = count('refused');
     fill(summary,
       el('p', { class: 'bulk-head' }, lastRun ? 'Result: ' : 'If you enrol now: ',
         ['enrol', 'update', 'nothingToDo', 'refused'].filter((a) => count(a)).map((a) =>
           el('span', { class: `pill pill-${a}` }, `${count(a).toLocaleString()} ${words[a]}`))),
       refused && !lastRun ? el('p', { class: 'form-error' }, `${plural(refused, 'row is', 'rows are')} refused and would be left out. Fix them in the file and check again, or enrol the others now.`) : null,
-      alike ? el('p', { class: 'warn-text' }, `${plural(alike, 'row looks', 'rows look')} like students already enrolled: check they are not enrolled twice.`) : null);
+      alike ? el('p', { class: 'warn-text' }, `${plural(alike, 'row looks', 'rows look')} like students already enrolled or another row: check nobody is enrolled twice.`) : null);
     const options = [['all', `All (${outcomes.length})`], ['refused', `Refused (${refused})`], ['alike', `Look-alikes (${alike})`]];
     filters.hidden = !outcomes.length;
     fill(filters, ...options.map(([k, label]) => el('button', {
@@ -188,7 +190,7 @@ export function renderBulk(box, ctx) {
     }, label)));
     // Refused rows first: they are what needs doing.
     const rows = outcomes
-      .filter((o) => filter === 'all' || (filter === 'refused' ? o.action === 'refused' : o.lookAlikes && o.lookAlikes.length))
+      .filter((o) => filter === 'all' || (filter === 'refused' ? o.action === 'refused' : looksAlike(o)))
       .sort((a, b) => (b.action === 'refused') - (a.action === 'refused') || a.line - b.line);
     table.hidden = tableWrap.hidden = !outcomes.length;
     fill(tbody, ...rows.map((o) => row(o, words)));
@@ -201,7 +203,11 @@ export function renderBulk(box, ctx) {
     for (const p of o.problems || []) notes.push(el('li', { class: 'bad-text' }, p));
     if (o.lookAlikes && o.lookAlikes.length) {
       const names = [...new Set(o.lookAlikes.map((l) => l.name))];
-      notes.push(el('li', { class: 'warn-text' }, `Looks like ${someNames(names)}: two students alike, or enrolled twice?`));
+      const more = o.otherLookAlikes ? ` and ${o.otherLookAlikes} more` : '';
+      notes.push(el('li', { class: 'warn-text' }, `Looks like ${someNames(names)}${more}: two students alike, or enrolled twice?`));
+    }
+    for (const e of o.sameFaceAs || []) {
+      notes.push(el('li', { class: 'warn-text' }, `Same face as line ${e.line} (${e.name}): one person on two rows?`));
     }
     if (o.newClasses && o.newClasses.length) notes.push(el('li', { class: 'muted' }, `New class${o.newClasses.length > 1 ? 'es' : ''}: ${o.newClasses.join(', ')}`));
     const name = o.studentId && lastRun && o.action !== 'refused'

@@ -46,9 +46,9 @@ export async function renderList(root, _params, ctx) {
         el('tbody', {}, rows))) : note('No classes yet.')));
 }
 
-// People with the teacher role; only an admin may list people (403 for a co-admin).
+// People with the teacher role (admins and co-admins may list people).
 async function teachers() {
-  if (!can('people')) return [];
+  if (!can('roster')) return [];
   try { return (await get('/api/users')).filter((u) => u.role === 'teacher'); } catch (_) { return []; }
 }
 
@@ -153,9 +153,7 @@ export async function renderClass(root, [id], ctx) {
     return form;
   }
 
-  const teacherBox = !can('people')
-    ? note('Only an admin can choose the teachers of a class.')
-    : teacherList.length
+  const teacherBox = teacherList.length
       ? checkList('Teachers', teacherList.map((u) => ({ id: u.id, label: `${u.name} (${u.login})` })), cls.teacherIds, 'teacherIds')
       : el('p', { class: 'muted' }, 'No teacher yet: invite people with the teacher role under ', el('a', { href: '#/people' }, 'People'), '.');
   const deviceBox = devices.length

@@ -41,15 +41,14 @@ export async function render(root, _params, ctx) {
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
       const body = { deviceId: id.value.trim(), admitWithoutSecret: admit.checked };
-      // The server registers a known id again without asking, with a new secret: ask here.
+      // The server refuses a registered id: a new secret is its own action, on the card.
       const known = cards.get(body.deviceId);
-      if (known && known.device.registered !== false && !await confirmAction(`${body.deviceId} is registered already`,
-        'Registering it again gives it a new secret: the config.json it has now stops working.', 'Register again')) return;
-      // Blank fields keep what a known device has (the server would reset its name to the id).
-      const nameValue = name.value.trim() || (known && known.device.name) || '';
-      const roomValue = room.value.trim() || (known && known.device.room) || '';
-      if (nameValue) body.name = nameValue;
-      if (roomValue) body.room = roomValue;
+      if (known && known.device.registered !== false) {
+        toast(`${body.deviceId} is registered already: use “New secret” on its card to replace its config.json.`);
+        return;
+      }
+      if (name.value.trim()) body.name = name.value.trim();
+      if (room.value.trim()) body.room = room.value.trim();
       try {
         const res = await api('POST', '/api/devices', body);
         form.reset();
@@ -65,7 +64,7 @@ export async function render(root, _params, ctx) {
   function showConfig(res) {
     const text = JSON.stringify(res.config, null, 2);
     fill(configBox,
-      el('h2', {}, `${res.device.name || res.device.id} is registered`),
+      el('h2', {}, `config.json for ${res.device.name || res.device.id}`),
       el('p', {}, 'Save this as the device’s ', el('code', {}, 'config.json'), ' (readable by the device’s user only: ',
         el('code', {}, 'chmod 600 config.json'), '). ', el('strong', {}, 'It is shown only this once.')),
       copyBox(text, { id: 'device-config-text', label: 'config.json', multiline: true }),
@@ -100,6 +99,7 @@ export async function render(root, _params, ctx) {
     const actions = [card.toggle];
     if (roster && device.registered !== false) {
       actions.push(el('button', { type: 'button', class: 'btn btn-small', 'aria-expanded': 'false', onclick: (e) => toggleEdit(card, e.currentTarget) }, 'Edit'));
+      actions.push(el('button', { type: 'button', class: 'btn btn-small', onclick: () => renewSecret(card) }, 'New secret'));
       actions.push(el('button', { type: 'button', class: 'btn btn-small btn-danger', onclick: () => removeDevice(card) }, 'Remove'));
     } else if (roster) {
       actions.push(el('button', { type: 'button', class: 'btn btn-small btn-primary', onclick: () => registerUnknown(card) }, 'Register'));
@@ -223,6 +223,16 @@ export async function render(root, _params, ctx) {
       clearCache('devices');
       toast(`${d.name || d.id} removed.`, 'success');
       refresh();
+    } catch (err) { toast(err.message); }
+  }
+
+  // A lost or leaked config.json: the old secret stops working at once, so ask first.
+  async function renewSecret(card) {
+    const d = card.device;
+    if (!await confirmAction(`A new secret for ${d.name || d.id}?`,
+      'The config.json it has now stops working: the device stays offline until it gets the new one.', 'New secret')) return;
+    try {
+      showConfig(await api('POST', `/api/devices/${encodeURIComponent(d.id)}/secret`));
     } catch (err) { toast(err.message); }
   }
 

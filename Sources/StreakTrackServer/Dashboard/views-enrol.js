@@ -81,7 +81,8 @@ function renderSingle(box, classList, ctx) {
       fill(result, el('div', { class: 'banner banner-success', role: 'status' },
         el('strong', {}, `${res.student.name} is enrolled`), ` with ${good.length} photo${good.length === 1 ? '' : 's'}`,
         left ? ` (${left} refused photo${left === 1 ? ' was' : 's were'} left out)` : '', '. ',
-        el('a', { href: `#/students/${encodeURIComponent(res.student._id)}` }, 'Open their page')), lookAlikeWarning(unique));
+        el('a', { href: `#/students/${encodeURIComponent(res.student._id)}` }, 'Open their page')),
+        lookAlikeWarning(unique, { others: Math.max(0, ...(res.photos || []).map((v) => v.otherLookAlikes || 0)) }));
       for (const i of items) i.remove();
       items = [];
       form.reset();

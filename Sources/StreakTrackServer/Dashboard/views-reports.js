@@ -78,9 +78,9 @@ export async function render(root, _params, ctx, q) {
     const period = state.range ? `${longDay(r.from)} – ${longDay(r.to)}` : formatMonth(state.month);
     printTitle.textContent = `${group} · ${period}`;
     const days = r.daily.filter((d) => d.rate != null);
-    // Today counts only the students marked so far (100% until absences are marked): leave it out of the figures.
+    // Today, still in progress, stays out of the figures (the server leaves it out of the monthly averages too).
     const today = todayIso();
-    const whole = days.filter((d) => d.day !== today);
+    const whole = days.filter((d) => !d.inProgress && d.day !== today);
     const attended = whole.reduce((a, d) => a + d.attended, 0);
     const expected = whole.reduce((a, d) => a + d.expected, 0);
     const avg = whole.length ? whole.reduce((a, d) => a + d.rate, 0) / whole.length : null;
@@ -123,7 +123,7 @@ export async function render(root, _params, ctx, q) {
       el('section', { class: 'panel chart-panel' }, el('h2', {}, 'Daily attendance'),
         dailyChart(days, r.threshold, { id: 'report-chart', title: `Daily attendance, ${group}, ${period}`, today }),
         el('p', { class: 'small muted' }, 'One bar per school day; bars under the dashed threshold line are highlighted.',
-          whole.length < days.length ? ' Today’s (grey) counts only those marked so far.' : '')),
+          whole.length < days.length ? ' Today’s bar (grey) is the day so far, out of everyone expected; it joins the averages tomorrow.' : '')),
       el('div', { class: 'split' },
         el('section', { class: 'panel' }, el('h2', {}, 'Monthly averages'), monthly),
         el('section', { class: 'panel under-panel' }, el('h2', {}, `Under the threshold (${under.length})`),

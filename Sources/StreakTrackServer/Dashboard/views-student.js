@@ -51,11 +51,12 @@ export const legend = () => el('ul', { class: 'legend' },
 // Mark present / absent / undo for one student and day, asking the reason.
 export async function correct(studentId, name, day, action) {
   const what = { present: 'Mark present', absent: 'Mark absent', undo: 'Remove the mark' }[action];
-  const reason = await askReason(`${what}: ${name}`, longDay(day));
-  if (!reason) return false;
+  const answer = await askReason(`${what}: ${name}`, longDay(day), { withTime: action === 'present' });
+  if (!answer) return false;
+  const { reason, time } = answer;
   try {
     if (action === 'undo') await api('POST', '/api/attendance/undo', { studentId, date: day, reason });
-    else await api('POST', '/api/attendance/corrections', { studentId, date: day, status: action, reason });
+    else await api('POST', '/api/attendance/corrections', { studentId, date: day, status: action, reason, ...(time ? { time } : {}) });
     toast(`${name}: ${what.toLowerCase()} on ${longDay(day)}.`, 'success');
     return true;
   } catch (err) { toast(err.message); return false; }

@@ -1,5 +1,6 @@
 import BackendStore
 import CSV
+import FaceEngine
 import Foundation
 import StreakTrackProtocol
 
@@ -35,9 +36,19 @@ public struct BulkEnrolment: Sendable {
         public var action: Action
         public var problems: [String] = []
         public var photos: [PhotoOutcome] = []
+        /// Enrolled students this row's faces look like: the nearest few, and at least how many more.
         public var lookAlikes: [Enrolment.LookAlike] = []
+        public var otherLookAlikes = 0
+        /// Earlier rows of the same file whose faces this row's look like (one person on two rows).
+        public var sameFaceAs: [EarlierRow] = []
         public var newClasses: [String] = []
         public var studentId: String?
+    }
+
+    public struct EarlierRow: Sendable, Encodable, Equatable {
+        public let line: Int
+        public let name: String
+        public let distance: Double
     }
 
     public struct PhotoOutcome: Sendable, Encodable, Equatable {
@@ -114,6 +125,10 @@ public struct BulkEnrolment: Sendable {
         var classIds = Dictionary(uniqueKeysWithValues: try await stores.classes.classes(organizationId: organizationId).map { ($0.name, $0.id) })
         var seen: [String: Int] = [:]
         var outcomes: [Outcome] = []
+        // The faces of the rows before, so that one person on two rows is caught in a
+        // dry run too (nothing is stored then); students this run made are compared here, not in the store.
+        var earlierFaces: [(row: Row, face: FaceDescriptor)] = []
+        var madeHere: Set<String> = []
         await progress(0, rows.count)
         for (index, row) in rows.enumerated() {
             var outcome = Outcome(line: row.line, name: row.name, enrollmentNo: row.enrollmentNo, action: .enrol)
@@ -144,9 +159,9 @@ public struct BulkEnrolment: Sendable {
                     let upload = try PhotoUpload(bytes: bytes)
                     if known.contains(upload.sha256) { continue }
                     let (checked, verdict) = try await enrolment.accepted(upload, position: accepted.count + 1, organizationId: organizationId,
-                                                                         besides: existing?.id)
+                                                                         besides: existing?.id, ignoring: madeHere)
                     accepted.append(checked)
-                    outcome.lookAlikes += verdict.lookAlikes
+                    outcome.add(verdict)
                     outcome.photos.append(PhotoOutcome(file: name, accepted: true, problem: nil))
                 } catch let refused as PhotoRefused {
                     outcome.photos.append(PhotoOutcome(file: name, accepted: false, problem: refused.report.problem))
@@ -154,6 +169,8 @@ public struct BulkEnrolment: Sendable {
                     outcome.photos.append(PhotoOutcome(file: name, accepted: false, problem: error.description))
                 }
             }
+            let faces = accepted.compactMap { $0.face.flatMap { try? FaceDescriptor(bytes: $0.descriptor) } }
+            outcome.sameFaceAs = Self.sameFaces(faces, among: earlierFaces, besides: row, tolerance: enrolment.tolerance)
             let refusedPhotos = outcome.photos.filter { !$0.accepted }.map { "\($0.file): \($0.problem ?? "refused")" }
             outcome.problems += refusedPhotos
             if existing == nil && accepted.isEmpty && outcome.problems.isEmpty {
@@ -183,14 +200,44 @@ public struct BulkEnrolment: Sendable {
                                                                      enrollmentNo: row.enrollmentNo, photos: accepted)
                     for classId in rowClasses { try await stores.classes.addStudents([student.id], to: classId) }
                     outcome.studentId = student.id
+                    madeHere.insert(student.id)
                     try await stores.audit.record(organizationId: organizationId, actor: actor, action: "student.add", target: student.id,
                                                   detail: "bulk: \(row.name) (\(row.enrollmentNo)), \(accepted.count) photo(s)")
                 }
             }
+            if outcome.action != .refused { earlierFaces += faces.map { (row, $0) } }
             outcomes.append(outcome)
             await progress(index + 1, rows.count)
         }
         return outcomes
+    }
+
+    /// The earlier rows (another enrolment number) with a face within `tolerance` of one of `faces`, nearest first.
+    static func sameFaces(_ faces: [FaceDescriptor], among earlier: [(row: Row, face: FaceDescriptor)], besides row: Row,
+                          tolerance: Double) -> [EarlierRow] {
+        var nearest: [Int: (Row, Double)] = [:]
+        for (other, otherFace) in earlier where other.enrollmentNo.lowercased() != row.enrollmentNo.lowercased() {
+            for face in faces {
+                let distance = face.distance(to: otherFace)
+                if distance <= tolerance, distance < nearest[other.line]?.1 ?? .infinity { nearest[other.line] = (other, distance) }
+            }
+        }
+        return nearest.values.sorted { $0.1 < $1.1 }.prefix(Enrolment.namedLookAlikes)
+            .map { EarlierRow(line: $0.0.line, name: $0.0.name, distance: $0.1) }
+    }
+}
+
+extension BulkEnrolment.Outcome {
+    /// A photo's look-alikes joined to the row's: each student once, at their nearest, the nearest few named.
+    mutating func add(_ verdict: Enrolment.Verdict) {
+        var byStudent = Dictionary(lookAlikes.map { ($0.studentId, $0) }, uniquingKeysWith: { $0.distance <= $1.distance ? $0 : $1 })
+        for alike in verdict.lookAlikes where alike.distance < byStudent[alike.studentId]?.distance ?? .infinity {
+            byStudent[alike.studentId] = alike
+        }
+        let ranked = byStudent.values.sorted { ($0.distance, $0.studentId) < ($1.distance, $1.studentId) }
+        lookAlikes = Array(ranked.prefix(Enrolment.namedLookAlikes))
+        // Photos of one row mostly find the same students: at least this many more.
+        otherLookAlikes = max(otherLookAlikes, verdict.otherLookAlikes, ranked.count - lookAlikes.count)
     }
 }
 

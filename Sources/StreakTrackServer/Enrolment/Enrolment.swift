@@ -23,7 +23,9 @@ public struct Enrolment: Sendable {
     /// A photo's verdict, and the students it looks like.
     public struct Verdict: Sendable, Encodable {
         public let check: PhotoCheck.Report
+        /// The nearest few; a person checks pairs, and a photo like a hundred others says so with `otherLookAlikes`.
         public let lookAlikes: [LookAlike]
+        public let otherLookAlikes: Int
     }
 
     public struct LookAlike: Sendable, Encodable, Equatable {
@@ -32,17 +34,23 @@ public struct Enrolment: Sendable {
         public let distance: Double
     }
 
+    /// How many look-alikes are named; the rest are counted.
+    static let namedLookAlikes = 5
+
     /// What the face engine says of a photo, without keeping it; the face, when accepted.
-    public func verdict(on upload: PhotoUpload, organizationId: String, besides studentId: String?) async throws -> (Verdict, PhotoFace?) {
+    /// Students in `ignoring` are not reported as look-alikes (those a bulk run made itself).
+    public func verdict(on upload: PhotoUpload, organizationId: String, besides studentId: String?,
+                        ignoring: Set<String> = []) async throws -> (Verdict, PhotoFace?) {
         let (report, face) = try await check.check(upload)
-        let lookAlikes = if let face { try await self.lookAlikes(of: face, organizationId: organizationId, besides: studentId) } else { [Enrolment.LookAlike]() }
-        return (Verdict(check: report, lookAlikes: lookAlikes), face)
+        guard let face else { return (Verdict(check: report, lookAlikes: [], otherLookAlikes: 0), nil) }
+        let (named, others) = try await lookAlikes(of: face, organizationId: organizationId, besides: studentId, ignoring: ignoring)
+        return (Verdict(check: report, lookAlikes: named, otherLookAlikes: others), face)
     }
 
     /// The upload with its face, ready to keep; `PhotoRefused` when the face engine says no.
-    public func accepted(_ upload: PhotoUpload, position: Int, organizationId: String, besides studentId: String?) async throws
-        -> (PhotoUpload, Verdict) {
-        let (verdict, face) = try await verdict(on: upload, organizationId: organizationId, besides: studentId)
+    public func accepted(_ upload: PhotoUpload, position: Int, organizationId: String, besides studentId: String?,
+                         ignoring: Set<String> = []) async throws -> (PhotoUpload, Verdict) {
+        let (verdict, face) = try await verdict(on: upload, organizationId: organizationId, besides: studentId, ignoring: ignoring)
         guard let face else { throw PhotoRefused(position: position, report: verdict.check) }
         var upload = upload
         upload.face = face
@@ -70,21 +78,24 @@ public struct Enrolment: Sendable {
         return (try await stores.roster.addPhoto(upload, studentId: student.id), verdict)
     }
 
-    /// Other students whose enrolled faces are within the tolerance of `face`: two who look alike, or one enrolled twice.
-    func lookAlikes(of face: PhotoFace, organizationId: String, besides studentId: String?) async throws -> [LookAlike] {
+    /// Other students whose enrolled faces are within the tolerance of `face` (two who
+    /// look alike, or one enrolled twice): the nearest few by name, and how many more.
+    func lookAlikes(of face: PhotoFace, organizationId: String, besides studentId: String?,
+                    ignoring: Set<String>) async throws -> (named: [LookAlike], others: Int) {
         let probe = try FaceDescriptor(bytes: face.descriptor)
         var nearest: [String: Double] = [:]
         for enrolled in try await stores.roster.faces(organizationId: organizationId)
-        where enrolled.studentId != studentId && enrolled.face.model == face.model {
+        where enrolled.studentId != studentId && !ignoring.contains(enrolled.studentId) && enrolled.face.model == face.model {
             guard let other = try? FaceDescriptor(bytes: enrolled.face.descriptor) else { continue }
             let distance = probe.distance(to: other)
             if distance <= tolerance { nearest[enrolled.studentId] = min(nearest[enrolled.studentId] ?? 1, distance) }
         }
-        var result: [LookAlike] = []
-        for (id, distance) in nearest {
-            if let student = try await stores.roster.student(id) { result.append(LookAlike(studentId: id, name: student.name, distance: distance)) }
+        let ranked = nearest.sorted { ($0.value, $0.key) < ($1.value, $1.key) }
+        var named: [LookAlike] = []
+        for (id, distance) in ranked.prefix(Self.namedLookAlikes) {
+            if let student = try await stores.roster.student(id) { named.append(LookAlike(studentId: id, name: student.name, distance: distance)) }
         }
-        return result.sorted { $0.distance < $1.distance }
+        return (named, ranked.count - named.count)
     }
 }
 
