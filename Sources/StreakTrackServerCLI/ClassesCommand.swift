@@ -11,13 +11,11 @@ struct ClassesCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a class.")
         @Argument(help: "Its name, like 10A.") var name: String
         @Option(name: .customLong("starts-at"), help: "When its day starts, HH:MM: a later mark is late.") var startsAt: String?
-        @Option var organization: String?
-        @OptionGroup var store: StoreOptions
+        @OptionGroup var place: OrganizationOptions
 
         func run() async throws {
-            let created = try await withStore(store) { stores in
-                let created = try await stores.classes.add(organizationId: try await resolveOrganization(organization, in: stores), name: name,
-                                                           startsAt: startsAt)
+            let created = try await place.run { stores, organizationId in
+                let created = try await stores.classes.add(organizationId: organizationId, name: name, startsAt: startsAt)
                 try await stores.audit.record(organizationId: created.organizationId, actor: commandLine, action: "class.add",
                                               target: created.id, detail: name)
                 return created
@@ -28,13 +26,10 @@ struct ClassesCommand: AsyncParsableCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List classes: id, name, start time, students, teachers, devices.")
-        @Option var organization: String?
-        @OptionGroup var store: StoreOptions
+        @OptionGroup var place: OrganizationOptions
 
         func run() async throws {
-            for c in try await withStore(store, { stores in
-                try await stores.classes.classes(organizationId: try await resolveOrganization(organization, in: stores))
-            }) {
+            for c in try await place.run({ stores, organizationId in try await stores.classes.classes(organizationId: organizationId) }) {
                 print("\(c.id)\t\(c.name)\t\(c.startsAt ?? "-")\t\(c.studentIds.count) students\t\(c.teacherIds.count) teachers\t\(c.deviceIds.count) devices")
             }
         }
@@ -43,12 +38,10 @@ struct ClassesCommand: AsyncParsableCommand {
     struct Remove: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Remove a class (its students stay enrolled).")
         @Argument(help: "The class's name.") var name: String
-        @Option var organization: String?
-        @OptionGroup var store: StoreOptions
+        @OptionGroup var place: OrganizationOptions
 
         func run() async throws {
-            try await withStore(store) { stores in
-                let organizationId = try await resolveOrganization(organization, in: stores)
+            try await place.run { stores, organizationId in
                 let id = try await classId(named: name, in: organizationId, stores: stores, creating: false)
                 try await stores.classes.remove(id)
                 try await stores.audit.record(organizationId: organizationId, actor: commandLine, action: "class.remove", target: id, detail: name)
@@ -61,12 +54,10 @@ struct ClassesCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Make people the teachers of a class (replacing its teachers).")
         @Argument(help: "The class's name.") var name: String
         @Argument(help: "The teachers' logins.") var logins: [String] = []
-        @Option var organization: String?
-        @OptionGroup var store: StoreOptions
+        @OptionGroup var place: OrganizationOptions
 
         func run() async throws {
-            try await withStore(store) { stores in
-                let organizationId = try await resolveOrganization(organization, in: stores)
+            try await place.run { stores, organizationId in
                 let id = try await classId(named: name, in: organizationId, stores: stores, creating: false)
                 var userIds: [String] = []
                 for login in logins { userIds.append(try await person(login, in: stores).id) }
@@ -83,12 +74,10 @@ struct ClassesCommand: AsyncParsableCommand {
             abstract: "Make a device serve classes (replacing its classes; none: the whole organization). Its roster follows.")
         @Argument(help: "The device id.") var device: String
         @Argument(help: "The classes' names.") var names: [String] = []
-        @Option var organization: String?
-        @OptionGroup var store: StoreOptions
+        @OptionGroup var place: OrganizationOptions
 
         func run() async throws {
-            try await withStore(store) { stores in
-                let organizationId = try await resolveOrganization(organization, in: stores)
+            try await place.run { stores, organizationId in
                 var ids: [String] = []
                 for name in names { ids.append(try await classId(named: name, in: organizationId, stores: stores, creating: false)) }
                 try await stores.devices.setClasses(ids, deviceId: device)

@@ -31,6 +31,18 @@ struct StoreOptions: ParsableArguments {
     }
 }
 
+/// The store, and the organization a command is about (`--organization`, not
+/// needed while there is only one).
+struct OrganizationOptions: ParsableArguments {
+    @Option(help: "Organization id (not needed when there is only one).") var organization: String?
+    @OptionGroup var store: StoreOptions
+
+    /// Runs `body` with the store open and the organization's id.
+    func run<Result>(_ body: (BackendStores, String) async throws -> Result) async throws -> Result {
+        try await withStore(store) { stores in try await body(stores, try await resolveOrganization(organization, in: stores)) }
+    }
+}
+
 /// The store could not be opened: a plain message and exit status 1 (a usage
 /// text would only hide the reason).
 struct StoreUnavailable: Error, CustomStringConvertible {
