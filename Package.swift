@@ -54,11 +54,13 @@ let package = Package(
         ),
         // Faces in images: decode, detect, landmarks, descriptors, nearest match.
         .target(name: "FaceEngine", dependencies: ["CFaceEngine"]),
+        // Entrance clips rendered from face photos, with their ground truth: what the recognition benchmark and tests play.
+        .target(name: "EntranceClips", dependencies: ["FaceEngine"]),
         // The `streaktrack` command tree.
         .target(
             name: "StreakTrackCLI",
             dependencies: [
-                "FaceEngine", "DeviceAgent", "DeviceHardware", "HardwareFeedback", "WebSocketLink", "StreakTrackLogging",
+                "FaceEngine", "DeviceAgent", "DeviceHardware", "HardwareFeedback", "WebSocketLink", "StreakTrackLogging", "EntranceClips", "ChildProcess",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -180,7 +182,7 @@ let package = Package(
         ),
         .testTarget(name: "StreakTrackProtocolTests", dependencies: ["StreakTrackProtocol"]),
         .testTarget(name: "StreakTrackLoggingTests", dependencies: ["StreakTrackLogging", .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "DeviceAgentTests", dependencies: ["DeviceAgent", "TestSupport", "BackendStore", "WebSocketLink"]),
+        .testTarget(name: "DeviceAgentTests", dependencies: ["DeviceAgent", "TestSupport", "BackendStore", "WebSocketLink", "EntranceClips"]),
         .testTarget(name: "BackendStoreTests", dependencies: ["BackendStore", "TestSupport"]),
         .testTarget(
             name: "StreakTrackServerTests",

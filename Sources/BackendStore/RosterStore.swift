@@ -196,12 +196,30 @@ public struct RosterStore: Sendable {
         try await database.query("SELECT face_jpeg FROM photos WHERE id = ?", .text(photoId)).first?.blob("face_jpeg")
     }
 
-    /// The roster message for an organization, photo URLs made by `photoURL`;
-    /// with `only`, just those students (a device's classes).
+    /// The roster message for an organization, photo URLs made by `photoURL`, each
+    /// photo with the descriptor enrolment found in it (our extension); with `only`,
+    /// just those students (a device's classes).
     public func roster(organizationId: String, only: Set<String>? = nil, photoURL: (String) -> String) async throws -> Roster {
-        Roster(students: try await students(organizationId: organizationId).filter { only?.contains($0.id) ?? true }.map {
-            RosterStudent(id: $0.id, name: $0.name, enrollmentNo: $0.enrollmentNo, images: $0.photoIds.map(photoURL))
+        let descriptors = try await rosterDescriptors(organizationId: organizationId)
+        return Roster(students: try await students(organizationId: organizationId).filter { only?.contains($0.id) ?? true }.map {
+            RosterStudent(id: $0.id, name: $0.name, enrollmentNo: $0.enrollmentNo, images: $0.photoIds.map(photoURL),
+                          descriptors: $0.photoIds.map { descriptors[$0] })
         })
+    }
+
+    /// Each photo's descriptor with the models that made it and the photo's digest, by photo id.
+    private func rosterDescriptors(organizationId: String) async throws -> [String: RosterStudent.Descriptor] {
+        var descriptors: [String: RosterStudent.Descriptor] = [:]
+        for row in try await database.query(
+            """
+            SELECT p.id, p.sha256, p.descriptor, p.model FROM photos p JOIN students s ON s.id = p.student_id
+            WHERE s.organization_id = ? AND p.descriptor IS NOT NULL AND p.model IS NOT NULL
+            """, .text(organizationId.lowercased())) {
+            guard let bytes = row.blob("descriptor"), bytes.count == RosterStudent.Descriptor.byteCount, let model = row.text("model")
+            else { continue }
+            descriptors[row.text("id")!] = RosterStudent.Descriptor(model: model, bytes: bytes, sha256: row.text("sha256"))
+        }
+        return descriptors
     }
 
     /// Every face enrolment found in an organization's photos, student by student.

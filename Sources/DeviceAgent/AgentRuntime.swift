@@ -14,6 +14,8 @@ public final class AgentRuntime: Sendable {
         public let undelivered: Int
         /// Why a video file or folder stopped early.
         public let cameraFailure: String?
+        /// What recognition did and what it cost.
+        public let recognition: RecognitionReport
     }
 
     let configuration: AgentConfiguration
@@ -32,6 +34,7 @@ public final class AgentRuntime: Sendable {
     }
 
     public func run() async throws -> Summary {
+        let started = ContinuousClock.now, startCPU = StageClock.processCPUSeconds()
         let feedback = FeedbackPresenter(output: output)
         await feedback.present(.starting, pattern: nil, thenWelcome: false)
         let directory = configuration.dataDirectory
@@ -40,7 +43,8 @@ public final class AgentRuntime: Sendable {
                                                 session: AttendanceTimestamp.day(of: Date()))
         let recognizer = Recognizer(engine: engine, tolerance: configuration.tolerance)
         await recognizer.enroll(try await store.index())
-        let sync = RosterSync(store: store, engine: engine, downloader: HTTPPhotoDownloader(tls: configuration.tls))
+        // Recognition's engine has one worker; a sync encodes with one per core, made from the same models for it alone.
+        let sync = RosterSync(store: store, models: engine.models, downloader: HTTPPhotoDownloader(tls: configuration.tls))
         let rosterState = RosterState()
         let logger = logger, policy = configuration.session
 
@@ -100,7 +104,7 @@ public final class AgentRuntime: Sendable {
         let enrolled = try await store.students()
         await desk.useRoster(enrolled)
         await linkBox.set(desk)
-        let streamer = LiveStreamer(settings: configuration.stream) { await link.send($0) }
+        let streamer = LiveStreamer(settings: configuration.stream, stages: recognizer.stages) { await link.send($0) }
         await streamer.useRoster(enrolled)
         await streamerBox.set(streamer)
         let linkTask = Task { await link.run() }
@@ -133,8 +137,11 @@ public final class AgentRuntime: Sendable {
         }
         linkTask.cancel()
         await linkTask.value
+        let recognition = RecognitionReport(frames: outcome.counted, stages: recognizer.stages.seconds,
+                                            processCPUSeconds: StageClock.processCPUSeconds() - startCPU,
+                                            wallSeconds: (ContinuousClock.now - started) / .seconds(1), timeline: await recognizer.timeline)
         let summary = Summary(frames: outcome.frames, marks: try await ledger.marks(), undelivered: try await ledger.pending().count,
-                              cameraFailure: outcome.failure)
+                              cameraFailure: outcome.failure, recognition: recognition)
         await feedback.shutdown()
         await ledger.close()
         await store.close()

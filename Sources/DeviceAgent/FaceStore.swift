@@ -80,17 +80,30 @@ public actor FaceStore {
     }
 
     public func save(studentId: String, url: String, sha256: String, result: PhotoResult) async throws {
-        let (outcome, detail, blob): (String, String?, SQLValue) = switch result {
+        try await Self.save(studentId: studentId, PhotoRecord(url: url, sha256: sha256, result: result), into: database)
+    }
+
+    /// Many photos' results in one transaction: a thousand descriptors from the
+    /// backend are one write to disk, not a thousand.
+    public func save(_ records: [(studentId: String, record: PhotoRecord)]) async throws {
+        guard !records.isEmpty else { return }
+        try await database.transaction { sql in
+            for (studentId, record) in records { try await Self.save(studentId: studentId, record, into: sql) }
+        }
+    }
+
+    private static func save(studentId: String, _ record: PhotoRecord, into sql: any SQLExecutor) async throws {
+        let (outcome, detail, blob): (String, String?, SQLValue) = switch record.result {
         case .encoded(let descriptor): ("encoded", nil, .blob(descriptor.bytes))
         case .noFace: ("no_face", nil, .null)
         case .severalFaces(let count): ("several_faces", String(count), .null)
         case .failed(let reason): ("failed", reason, .null)
         }
-        try await database.query("""
+        try await sql.query("""
             INSERT INTO photos (student_id, url, sha256, model, outcome, detail, descriptor, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (student_id, url) DO UPDATE SET sha256 = excluded.sha256, model = excluded.model, outcome = excluded.outcome,
                 detail = excluded.detail, descriptor = excluded.descriptor, updated_at = excluded.updated_at
-            """, .text(studentId), .text(url), .text(sha256), .text(Self.modelIdentity), .text(outcome), SQLValue(detail), blob,
+            """, .text(studentId), .text(record.url), .text(record.sha256), .text(modelIdentity), .text(outcome), SQLValue(detail), blob,
             .text(Date().formatted(.iso8601)))
     }
 

@@ -8,6 +8,7 @@ import Logging
 struct FrameLoop {
     struct Outcome {
         var frames = 0
+        var counted = RecognitionReport.Frames()
         /// Why a recording stopped early (nil: it played to its end, or the run was cancelled).
         var failure: String?
     }
@@ -30,7 +31,8 @@ struct FrameLoop {
             let problem: String
             do {
                 let feed = try CameraFeed(source, realTime: realTime)
-                let played = await play(feed)
+                logger.info("camera started: \(camera)")
+                let played = await play(feed, counting: &outcome.counted)
                 outcome.frames += played
                 if played > 0 { failures = 0 }
                 guard let ending = feed.ending else { return outcome }
@@ -54,19 +56,30 @@ struct FrameLoop {
     }
 
     /// Plays one opening of the camera until it ends or the task is cancelled; returns the frames taken.
-    private func play(_ feed: CameraFeed) async -> Int {
+    private func play(_ feed: CameraFeed, counting counted: inout RecognitionReport.Frames) async -> Int {
         var frames = 0
+        var delivered = 0
         var faceWaiting = false
         await withTaskCancellationHandler {
             for await frame in feed.frames {
                 frames += 1
+                delivered = max(delivered, frame.number)
                 defer { feed.taken() }
-                guard let image = try? RGBImage(decoding: frame.encoded) else {
-                    logger.warning("camera frame \(frame.number) is not a readable image; skipped")
+                let report: Recognizer.FrameReport
+                do {
+                    report = try await recognizer.process(encoded: frame.encoded, number: frame.number)
+                } catch {
+                    logger.warning("camera frame \(frame.number) could not be read: \(error); skipped")
                     continue
                 }
-                guard let report = try? await recognizer.process(image) else { continue }
-                await streamer.offer(frame, image: image, faces: report.tracks)
+                counted.decoded += 1
+                if !report.searched.isEmpty { counted.lookedAt += 1 }
+                await streamer.offer(frame, image: nil, faces: report.tracks)
+                for decision in report.decisions {
+                    let distance = decision.distance.map { String(format: "%.3f", $0) } ?? "none"
+                    let who = if case .student(let id) = decision.who { "student \(id)" } else { "unknown" }
+                    logger.info("frame \(frame.number): face \(decision.track) decided: \(who) (distance \(distance))")
+                }
                 if !report.decisions.isEmpty {
                     do { try await desk.handle(report.decisions) } catch { logger.error("attendance could not be recorded: \(error)") }
                 } else if report.undecidedInView, !faceWaiting {
@@ -77,6 +90,7 @@ struct FrameLoop {
         } onCancel: {
             feed.stop()
         }
+        counted.delivered += delivered
         return frames
     }
 }

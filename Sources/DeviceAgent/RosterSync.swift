@@ -3,10 +3,12 @@ import FaceEngine
 import Foundation
 import StreakTrackProtocol
 
-/// Brings `student_faces.db` in line with a roster: new photos are downloaded
-/// (a few at a time) and encoded, unchanged ones (same URL, same models) are
-/// kept as they are, removed students and photos are deleted. Cancelling the
-/// task (a newer roster arrived) stops it between photos.
+/// Brings `student_faces.db` in line with a roster: unchanged photos (same URL,
+/// same models) are kept as they are, a photo whose descriptor came with the
+/// roster (our backend's, made by the same models) is stored as it came, the
+/// others are downloaded and encoded on every core, and removed students and
+/// photos are deleted. Cancelling the task (a newer roster arrived) stops it
+/// between photos.
 public struct RosterSync: Sendable {
     public struct Problem: Sendable, Equatable, CustomStringConvertible {
         public let studentName: String
@@ -20,23 +22,32 @@ public struct RosterSync: Sendable {
         public var photos = 0
         public var encoded = 0
         public var reused = 0
+        /// Photos whose descriptor came with the roster: neither downloaded nor encoded.
+        public var received = 0
         public var problems: [Problem] = []
         /// Students left with no usable photo: they cannot be recognised.
         public var unrecognisable: [String] = []
     }
 
     let store: FaceStore
-    let engine: FaceEngine
+    let models: FaceModels
+    let workers: Int
     let downloader: any PhotoDownloader
-    let concurrency: Int
+    let downloads: Int
     let maxPixels: Int
 
-    public init(store: FaceStore, engine: FaceEngine, downloader: any PhotoDownloader = HTTPPhotoDownloader(),
-                concurrency: Int = 4, maxPixels: Int = 40_000_000) {
+    /// - Parameters:
+    ///   - workers: photos encoded at once, each by a worker made from `models` for this
+    ///     sync alone and let go when it ends: a worker holds its own copy of the networks,
+    ///     which recognition, one worker, has no use for after the first sync.
+    ///   - downloads: photos fetched ahead of the workers, so that none waits for the network.
+    public init(store: FaceStore, models: FaceModels, workers: Int = ProcessInfo.processInfo.activeProcessorCount,
+                downloader: any PhotoDownloader = HTTPPhotoDownloader(), downloads: Int = 4, maxPixels: Int = 40_000_000) {
         self.store = store
-        self.engine = engine
+        self.models = models
+        self.workers = max(1, workers)
         self.downloader = downloader
-        self.concurrency = max(1, concurrency)
+        self.downloads = max(1, downloads)
         self.maxPixels = maxPixels
     }
 
@@ -44,28 +55,37 @@ public struct RosterSync: Sendable {
         try await store.replaceRoster(roster)
         var report = Report(students: roster.students.count)
         var work: [(RosterStudent, String)] = []
+        var received: [(studentId: String, record: FaceStore.PhotoRecord)] = []
         for student in roster.students {
-            for url in student.images {
+            for (index, url) in student.images.enumerated() {
                 report.photos += 1
-                if let known = try await store.record(studentId: student.id, url: PhotoLink.identity(of: url)) {
+                let identity = PhotoLink.identity(of: url)
+                if let known = try await store.record(studentId: student.id, url: identity) {
                     report.reused += 1
                     if let problem = Self.problem(known.result, student: student, url: url) { report.problems.append(problem) }
+                } else if let given = student.descriptor(forImageAt: index), let descriptor = Self.usable(given) {
+                    received.append((student.id, FaceStore.PhotoRecord(url: identity, sha256: given.sha256 ?? "", result: .encoded(descriptor))))
                 } else {
                     work.append((student, url))
                 }
             }
         }
+        try await store.save(received)
+        report.received = received.count
+
         var done = 0
         await progress(0, work.count)
+        let encoder = FaceEngine(models: models, workers: workers)
         try await withThrowingTaskGroup(of: (RosterStudent, String, String, FaceStore.PhotoResult).self) { group in
             var next = 0
             func start() {
                 guard next < work.count else { return }
                 let (student, url) = work[next]
                 next += 1
-                group.addTask { try Task.checkCancellation(); return try await encode(student, url) }
+                group.addTask { try Task.checkCancellation(); return try await encode(student, url, with: encoder) }
             }
-            for _ in 0..<concurrency { start() }
+            // Every worker busy, and the next photos already downloading while they are.
+            for _ in 0..<(workers + downloads) { start() }
             while let (student, url, digest, result) = try await group.next() {
                 // A failure is not kept: the photo is tried again with the next roster.
                 if case .failed = result {} else {
@@ -83,7 +103,16 @@ public struct RosterSync: Sendable {
         return report
     }
 
-    private func encode(_ student: RosterStudent, _ url: String) async throws -> (RosterStudent, String, String, FaceStore.PhotoResult) {
+    /// A descriptor that came with the roster, when it may stand for encoding the
+    /// photo here: made by these models, and 128 finite numbers (anything else, and
+    /// the photo is encoded as if none had come).
+    static func usable(_ given: RosterStudent.Descriptor) -> FaceDescriptor? {
+        guard given.model == FaceStore.modelIdentity else { return nil }
+        return try? FaceDescriptor(bytes: given.bytes)
+    }
+
+    private func encode(_ student: RosterStudent, _ url: String, with encoder: FaceEngine) async throws
+        -> (RosterStudent, String, String, FaceStore.PhotoResult) {
         let bytes: [UInt8]
         do {
             bytes = try await downloader.fetch(url)
@@ -92,8 +121,10 @@ public struct RosterSync: Sendable {
         }
         let digest = SHA256.hash(data: bytes).hexadecimal
         do {
-            let image = try RGBImage(decoding: bytes, maxPixels: maxPixels)
-            let faces = try await engine.faces(in: image)
+            // Decoded by the worker, off the cooperative threads: no more photos are held decoded than there are workers.
+            let faces = try await encoder.withWorker { [maxPixels] worker in
+                try worker.faces(in: RGBImage(decoding: bytes, maxPixels: maxPixels))
+            }
             switch faces.count {
             case 0: return (student, url, digest, .noFace)
             case 1: return (student, url, digest, .encoded(faces[0].descriptor))

@@ -3,7 +3,7 @@ import CFaceEngine
 /// One thread's copy of the detectors and networks, lent by `FaceEngine.withWorker`
 /// to one job at a time; its methods run synchronously on the calling thread.
 public final class FaceWorker: @unchecked Sendable {
-    private let handle: OpaquePointer
+    let handle: OpaquePointer
     private let models: FaceModels  // keeps the shared models alive
 
     init(models: FaceModels) throws(FaceEngineError) {

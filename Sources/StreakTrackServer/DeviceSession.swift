@@ -77,7 +77,7 @@ struct DeviceSession: Sendable {
             let roster = try await services.stores.roster.roster(organizationId: organizationId, only: served) {
                 services.photoURL($0, for: .device(deviceId))
             }
-            outbox.send(ServerMessage.roster(roster).text)
+            outbox.send(ServerMessage.roster(roster.withDescriptors()).text)
         } catch {
             services.metrics.storeErrors.increment()
             logger.error("cannot read the roster of \(organizationId): \(error)")

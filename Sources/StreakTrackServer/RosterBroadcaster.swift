@@ -52,7 +52,7 @@ struct RosterBroadcaster: Service {
             for index in roster.students.indices {
                 roster.students[index].images = roster.students[index].images.map { services.photoURL($0, for: .device(deviceId)) }
             }
-            link.outbox.send(ServerMessage.roster(roster).text)
+            link.outbox.send(ServerMessage.roster(roster.withDescriptors()).text)
             services.logger.info("sent the changed roster to device \(deviceId)")
         }
     }

@@ -40,7 +40,7 @@ struct RosterSyncTests {
                                   images: ["\(base)/cat.jpg", "\(base)/text.jpg", "\(base)/cut.jpg", "\(base)/big.jpg"])
         let store = try await FaceStore(directory: try Fixtures.scratchDirectory())
         let downloader = CountingDownloader(HTTPPhotoDownloader(timeout: 5, maxBytes: 200_000))
-        let sync = RosterSync(store: store, engine: await Fixtures.engine, downloader: downloader)
+        let sync = RosterSync(store: store, models: await Fixtures.engine.models, downloader: downloader)
 
         let first = try await sync.run(Roster(students: [asha, ravi, meera]))
         #expect(first.photos == 9 && first.encoded == 3 && first.reused == 0)
@@ -103,7 +103,7 @@ struct HostilePhotoHostTests {
         defer { server.kill() }
         let store = try await FaceStore(directory: try Fixtures.scratchDirectory())
         let downloader = RosterSyncTests.CountingDownloader(HTTPPhotoDownloader(timeout: 5))
-        let sync = RosterSync(store: store, engine: await Fixtures.engine, downloader: downloader)
+        let sync = RosterSync(store: store, models: await Fixtures.engine.models, downloader: downloader)
         func roster(expires: Int, signature: String) -> Roster {
             Roster(students: [RosterStudent(id: "a", name: "Asha", enrollmentNo: "1",
                                             images: ["\(server.base)/1.jpg?for=door-1&expires=\(expires)&signature=\(signature)"])])

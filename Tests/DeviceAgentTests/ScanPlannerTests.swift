@@ -6,38 +6,67 @@ import Testing
 /// around followed faces and around movement in between, the whole frame again when movement stops.
 @Suite("Where to look for faces")
 struct ScanPlannerTests {
+    let bounds = FaceBox(top: 0, right: 640, bottom: 480, left: 0)
     let room = RGBImage.filled(width: 640, height: 480, red: 90, green: 110, blue: 120)
     let face = FaceBox(top: 100, right: 400, bottom: 280, left: 220)
 
-    @Test func stillFramesAreSearchedOnlyAroundFollowedFacesAndWhollyEverySoOften() {
-        var planner = ScanPlanner()
-        #expect(planner.plan(for: room, following: [], upsample: 1) == .wholeFrame(upsample: 1))
-        #expect(planner.plan(for: room, following: [], upsample: 1) == .regions([]), "nothing moved, nobody followed: nothing to do")
-        guard case .regions(let regions) = planner.plan(for: room, following: [face], upsample: 1) else {
-            Issue.record("a followed face is looked for around where it was")
-            return
-        }
-        #expect(regions.count == 1)
-        let area = regions[0].area
-        #expect(area.left <= face.left && area.right >= face.right && area.top <= face.top && area.bottom >= face.bottom)
-        #expect(regions[0].upsample == 0 && regions[0].scale < 1, "a large face: shrunk, no upsampling")
-        for _ in 0..<(planner.settings.fullScanEvery - 3) { _ = planner.plan(for: room, following: [], upsample: 1) }
-        #expect(planner.plan(for: room, following: [], upsample: 1) == .wholeFrame(upsample: 1), "every fullScanEvery frames")
+    func map(_ image: RGBImage) -> MotionMap { MotionMap(of: image) }
+    func isWhole(_ regions: [ScanPlanner.Region], upsample: Int) -> Bool {
+        regions.count == 1 && regions[0].area == bounds && regions[0].upsample == upsample && regions[0].following == nil
     }
 
-    @Test func movementIsSearchedAndItsEndTriggersAFullSearch() {
+    @Test func stillFramesAreSearchedOnlyAroundFollowedFacesAndWhollyEverySoOften() {
         var planner = ScanPlanner()
-        _ = planner.plan(for: room, following: [], upsample: 1)
-        let someone = room.pasting(.filled(width: 60, height: 80, red: 250, green: 250, blue: 250), atX: 500, y: 300)
-        guard case .regions(let regions) = planner.plan(for: someone, following: [], upsample: 1), let moved = regions.first else {
-            Issue.record("movement is searched")
-            return
+        #expect(isWhole(planner.plan(map(room), bounds: bounds, following: []), upsample: 1), "start-up: every face, small ones too")
+        #expect(planner.plan(map(room), bounds: bounds, following: []).isEmpty, "nothing moved, nobody followed: nothing to do")
+        let undecided = planner.plan(map(room), bounds: bounds, following: [.init(id: 7, box: face, decided: false)])
+        #expect(undecided.count == 1 && undecided[0].following == 7, "a face not decided yet is looked for in every frame")
+        let area = undecided[0].area
+        #expect(area.left <= face.left && area.right >= face.right && area.top <= face.top && area.bottom >= face.bottom)
+        #expect(undecided[0].upsample == 0 && undecided[0].scale < 1, "a large face: shrunk, no upsampling")
+        for _ in 0..<5 {
+            #expect(planner.plan(map(room), bounds: bounds, following: [.init(id: 7, box: face, decided: true)]).isEmpty,
+                    "a decided face that does not move is not looked for")
         }
-        #expect(moved.area.left <= 500 && moved.area.right >= 560 && moved.area.top <= 300 && moved.area.bottom >= 380)
-        #expect(moved.upsample == 1, "a small region is searched at full sensitivity")
-        #expect(planner.plan(for: someone, following: [], upsample: 1) == .wholeFrame(upsample: 1), "movement stopped: look everywhere")
+        var whole = 0, planned = 3 + 5
+        while whole == 0, planned < planner.settings.quietScanEvery + 2 {
+            planned += 1
+            if isWhole(planner.plan(map(room), bounds: bounds, following: []), upsample: 0) { whole = planned }
+        }
+        #expect(whole == planner.settings.quietScanEvery + 1, "a quiet doorway is searched whole every quietScanEvery frames")
+    }
+
+    @Test func movementIsSearchedNearItsTopAndItsEndTriggersASearchForSmallFaces() {
+        var planner = ScanPlanner()
+        _ = planner.plan(map(room), bounds: bounds, following: [])
+        let someone = room.pasting(.filled(width: 64, height: 160, red: 250, green: 250, blue: 250), atX: 496, y: 240)
+        let regions = planner.plan(map(someone), bounds: bounds, following: [])
+        #expect(regions.count == 1, "movement is searched as soon as it starts")
+        let moved = regions[0]
+        #expect(moved.area.left <= 496 && moved.area.right >= 560 && moved.area.top <= 240, "around the blob, from its top")
+        #expect(moved.area.bottom < 400, "not its whole height: heads are at the top")
+        #expect(moved.upsample == 1, "a narrow blob has small faces: searched with upsampling")
+        let settled = planner.plan(map(someone), bounds: bounds, following: [])
+        #expect(settled.count == 1 && settled[0].upsample == 1 && settled[0].area.left <= 496 && settled[0].area.right >= 560,
+                "movement stopped: where it was is searched once more at full sensitivity")
+        #expect(planner.plan(map(someone), bounds: bounds, following: []).isEmpty, "and then left alone")
         let crowd = room.pasting(.filled(width: 600, height: 440, red: 10, green: 10, blue: 10), atX: 20, y: 20)
-        #expect(planner.plan(for: crowd, following: [], upsample: 1) == .wholeFrame(upsample: 0), "most of the frame moved")
+        #expect(isWhole(planner.plan(map(crowd), bounds: bounds, following: []), upsample: 0), "most of the frame changed: a cut")
+    }
+
+    @Test func movementUnderAFollowedFaceIsThatPersonsNotSomeoneNew() {
+        var planner = ScanPlanner()
+        _ = planner.plan(map(room), bounds: bounds, following: [])
+        let followed = ScanPlanner.FollowedFace(id: 1, box: FaceBox(top: 60, right: 360, bottom: 140, left: 280), decided: true)
+        let body = room.pasting(.filled(width: 80, height: 200, red: 240, green: 240, blue: 240), atX: 280, y: 150)
+        var looked: [[ScanPlanner.Region]] = []
+        var frame = room
+        for step in 0..<6 {
+            frame = step % 2 == 0 ? body : room
+            looked.append(planner.plan(map(frame), bounds: bounds, following: [followed]))
+        }
+        #expect(looked.allSatisfy { $0.allSatisfy { $0.following == 1 } }, "no search for new faces under a followed one")
+        #expect(looked.contains { !$0.isEmpty } && looked.contains { $0.isEmpty }, "a moving decided face: every few frames")
     }
 }
 

@@ -32,6 +32,20 @@ typedef struct { const uint8_t *rgb; int32_t width; int32_t height; } stfe_pixel
 
 typedef enum { STFE_FORMAT_UNKNOWN = 0, STFE_FORMAT_JPEG = 1, STFE_FORMAT_PNG = 2 } stfe_format;
 
+// ---- Camera frames ----------------------------------------------------------
+
+/// The size of a JPEG camera frame decoded at 1/`denominator` (1, 2, 4 or 8) of its size.
+int stfe_jpeg_scaled_size(const uint8_t *bytes, size_t length, int denominator, int32_t *width,
+                          int32_t *height, stfe_error *error);
+
+/// Decodes a JPEG camera frame at 1/`denominator` of its size into `out` (width * height
+/// bytes when `gray`, else width * height * 3), the size stfe_jpeg_scaled_size gave.
+int stfe_jpeg_decode_scaled(const uint8_t *bytes, size_t length, int denominator, int gray, uint8_t *out,
+                            int32_t width, int32_t height, stfe_error *error);
+
+/// Spreads a gray picture's histogram over 0...255, as OpenCV's equalizeHist.
+void stfe_equalize_gray(uint8_t *pixels, int32_t width, int32_t height);
+
 /// Reads only the header: format and size, without decoding pixels.
 int stfe_image_probe(const uint8_t *bytes, size_t length, stfe_format *format,
                      int32_t *width, int32_t *height, stfe_error *error);
@@ -86,6 +100,10 @@ typedef struct { int64_t x, y; } stfe_point;
 /// Writes up to `capacity` rectangles, sets *count to how many were found.
 int stfe_detect_hog(stfe_worker *worker, stfe_pixels pixels, int upsample,
                     stfe_rect *out, int capacity, int *count, stfe_error *error);
+
+/// HOG on one gray channel (width bytes per row), as stfe_detect_hog.
+int stfe_detect_hog_gray(stfe_worker *worker, const uint8_t *pixels, int32_t width, int32_t height, int upsample,
+                         stfe_rect *out, int capacity, int *count, stfe_error *error);
 
 /// CNN (MMOD) detection exactly as dlib's Python `cnn_face_detection_model_v1(img, upsample)`.
 int stfe_detect_cnn(stfe_worker *worker, stfe_pixels pixels, int upsample,

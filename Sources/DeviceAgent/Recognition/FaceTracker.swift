@@ -15,7 +15,7 @@ public struct FaceTracker: Sendable {
         /// Descriptions in a row that must agree before a face is decided.
         public var confirmations = 2
         /// A decided face is described again every this many frames, to catch a track that jumped to another face.
-        public var recheckEvery = 15
+        public var recheckEvery = 45
         /// Frames a face may go unseen before its track is dropped.
         public var keepUnseen = 5
         /// Least overlap (intersection over union) for a box to continue a track.
@@ -27,6 +27,16 @@ public struct FaceTracker: Sendable {
         /// How different a face's look (mean difference of its 8x8 gray thumbnail, 0...255)
         /// may become before it is described again: one person stepping in where another stood.
         public var lookChange = 12.0
+        /// A decided face whose look changed is described again only after it was seen this
+        /// many times since its last description: a face walking past a patterned wall changes its
+        /// look on every frame, and a swap found a few frames late marks nobody wrongly (the
+        /// decided person is marked already; the newcomer waits a moment longer).
+        public var lookRecheckAfter = 8
+        /// Frames (calls to `advance`) after which a face found by a jump rather than by overlap
+        /// is no longer taken for the same person without a new description.
+        public var jumpMemory = 4
+        /// Frames out of sight after which any face found where it was is described again.
+        public var outOfSightMemory = 30
         public init() {}
     }
 
@@ -41,6 +51,12 @@ public struct FaceTracker: Sendable {
         fileprivate var describedLook: [UInt8]?
         fileprivate var look: [UInt8]?
         fileprivate var describedBox: FaceBox?
+        /// Continued far from where it was last seen, or after a while out of sight: it may be someone else now.
+        fileprivate var doubtful = false
+        fileprivate var lastSeen = 0
+
+        /// Frames in a row it was looked for and not found (0: seen when last looked for).
+        public var unseenFrames: Int { unseen }
 
         public static func == (a: Track, b: Track) -> Bool { a.id == b.id && a.box == b.box && a.decided == b.decided }
     }
@@ -48,6 +64,8 @@ public struct FaceTracker: Sendable {
     public let settings: Settings
     public private(set) var tracks: [Track] = []
     private var nextId = 1
+    /// Calls to `advance`: one a frame.
+    private var frame = 0
 
     public init(settings: Settings = Settings()) {
         self.settings = settings
@@ -55,7 +73,10 @@ public struct FaceTracker: Sendable {
 
     /// Takes a frame's boxes (and, optionally, how to see a face's look in this
     /// frame: `{ FaceLook.of($0, in: image) }`); returns the track id of each box, in the same order.
-    public mutating func advance(_ boxes: [FaceBox], look: ((FaceBox) -> [UInt8])? = nil) -> [Int] {
+    /// `searched`: where the frame was searched (nil: everywhere); a face not found
+    /// counts as unseen only if it was looked for.
+    public mutating func advance(_ boxes: [FaceBox], searched: [FaceBox]? = nil, look: ((FaceBox) -> [UInt8])? = nil) -> [Int] {
+        frame += 1
         var assigned = [Int?](repeating: nil, count: boxes.count)
         var taken = Set<Int>()
         // Best overlaps first, so two faces close together keep their own tracks.
@@ -68,8 +89,19 @@ public struct FaceTracker: Sendable {
         for pair in pairs.sorted(by: { $0.closeness > $1.closeness }) where assigned[pair.box] == nil && !taken.contains(pair.track) {
             assigned[pair.box] = pair.track
             taken.insert(pair.track)
+            // A face followed closely that walked on is the same person; one that turns up near a face
+            // last seen a while ago may be anyone: described again before it counts as that person.
+            let away = frame - tracks[pair.track].lastSeen
+            if (pair.closeness < settings.minimumOverlap && away > settings.jumpMemory) || away > settings.outOfSightMemory {
+                tracks[pair.track].doubtful = true
+            }
         }
-        for t in tracks.indices where !taken.contains(t) { tracks[t].unseen += 1 }
+        for t in tracks.indices where !taken.contains(t) {
+            let centre = tracks[t].box.center
+            let lookedFor = searched?.contains { Double($0.left) <= centre.x && centre.x <= Double($0.right)
+                && Double($0.top) <= centre.y && centre.y <= Double($0.bottom) } ?? true
+            if lookedFor { tracks[t].unseen += 1 }
+        }
         var ids: [Int] = []
         for (b, box) in boxes.enumerated() {
             if let t = assigned[b] {
@@ -77,12 +109,14 @@ public struct FaceTracker: Sendable {
                 // area: a detector box that wobbles by a few pixels must not look like a new face.
                 let area = tracks[t].describedBox.flatMap { box.overlap(with: $0) >= 0.5 ? $0 : nil } ?? box
                 tracks[t].box = box
+                tracks[t].lastSeen = frame
                 tracks[t].look = look?(area)
                 tracks[t].unseen = 0
                 if tracks[t].sinceDescription != .max { tracks[t].sinceDescription += 1 }
                 ids.append(tracks[t].id)
             } else {
                 var track = Track(id: nextId, box: box, decided: nil)
+                track.lastSeen = frame
                 track.look = look?(box)
                 tracks.append(track)
                 ids.append(nextId)
@@ -107,11 +141,17 @@ public struct FaceTracker: Sendable {
         return settings.minimumOverlap * (1 - jump / (settings.maximumJump + 0.01))
     }
 
+    /// After a cut: every face followed is described again before it counts as who it was.
+    public mutating func doubtAll() {
+        for t in tracks.indices { tracks[t].doubtful = true }
+    }
+
     /// Whether the face on track `id` should be described in this frame.
     public func needsDescription(_ id: Int) -> Bool {
         guard let track = tracks.first(where: { $0.id == id }) else { return false }
-        if track.decided == nil || track.sinceDescription >= settings.recheckEvery { return true }
-        if let now = track.look, let then = track.describedLook, FaceLook.difference(now, then) > settings.lookChange { return true }
+        if track.decided == nil || track.doubtful || track.sinceDescription >= settings.recheckEvery { return true }
+        if track.sinceDescription >= settings.lookRecheckAfter, let now = track.look, let then = track.describedLook,
+           FaceLook.difference(now, then) > settings.lookChange { return true }
         return false
     }
 
@@ -120,6 +160,7 @@ public struct FaceTracker: Sendable {
     public mutating func observe(_ id: Int, _ candidate: Candidate) -> Candidate? {
         guard let t = tracks.firstIndex(where: { $0.id == id }) else { return nil }
         tracks[t].sinceDescription = 0
+        tracks[t].doubtful = false
         tracks[t].describedLook = tracks[t].look
         tracks[t].describedBox = tracks[t].box
         if let streak = tracks[t].streak, streak.candidate == candidate {
@@ -139,7 +180,7 @@ public struct FaceTracker: Sendable {
 
 /// A face's look, cheaply: its box shrunk to 8x8 gray pixels, brightness-normalised.
 public enum FaceLook {
-    public static func of(_ box: FaceBox, in image: RGBImage) -> [UInt8] {
+    public static func of(_ box: FaceBox, in image: GrayImage) -> [UInt8] {
         let width = max(1, box.width), height = max(1, box.height)
         var cells = [Double](repeating: 0, count: 64)
         var counts = [Double](repeating: 0, count: 64)
@@ -148,8 +189,7 @@ public enum FaceLook {
             for y in stride(from: max(0, box.top), to: min(image.height, box.bottom), by: step) {
                 for x in stride(from: max(0, box.left), to: min(image.width, box.right), by: step) {
                     let cell = min(7, (y - box.top) * 8 / height) * 8 + min(7, (x - box.left) * 8 / width)
-                    let p = (y * image.width + x) * 3
-                    cells[cell] += (Double(pixels[p]) + Double(pixels[p + 1]) + Double(pixels[p + 2])) / 3
+                    cells[cell] += Double(pixels[y * image.width + x])
                     counts[cell] += 1
                 }
             }

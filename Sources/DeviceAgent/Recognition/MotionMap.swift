@@ -1,6 +1,6 @@
 import FaceEngine
 
-/// A frame's brightness at one eighth of its size: 16 samples per 8x8 cell,
+/// A frame's brightness at one eighth of its size (one value per 8x8 block),
 /// cheap enough for every frame, and enough to tell where something moved.
 public struct MotionMap: Sendable, Equatable {
     public static let cellSize = 8
@@ -8,40 +8,63 @@ public struct MotionMap: Sendable, Equatable {
     public let rows: Int
     public let values: [UInt8]
 
-    public init(of image: RGBImage) {
-        let size = Self.cellSize
-        columns = max(1, image.width / size)
-        rows = max(1, image.height / size)
-        var values = [UInt8](repeating: 0, count: columns * rows)
-        let (columns, rows, width) = (columns, rows, image.width)
-        image.pixels.withUnsafeBufferPointer { pixels in
-            for row in 0..<rows {
-                for column in 0..<columns {
-                    var sum = 0, count = 0
-                    for y in stride(from: row * size, to: min(image.height, row * size + size), by: 2) {
-                        for x in stride(from: column * size, to: min(width, column * size + size), by: 2) {
-                            let p = (y * width + x) * 3
-                            sum += Int(pixels[p]) + 2 * Int(pixels[p + 1]) + Int(pixels[p + 2])
-                            count += 4
-                        }
-                    }
-                    values[row * columns + column] = UInt8(sum / max(count, 1))
-                }
-            }
-        }
-        self.values = values
+    /// From the frame at 1/8 (`GrayImage(decodingJPEG:scaledDownBy: 8)`).
+    public init(eighth: GrayImage) {
+        columns = eighth.width
+        rows = eighth.height
+        values = eighth.pixels
     }
 
-    /// The frame-pixel rectangles of cells whose brightness changed by more than `threshold` since `earlier`.
-    public func changedCells(since earlier: MotionMap, threshold: Int) -> [FaceBox] {
+    /// From a whole colour frame (block averages of its luma).
+    public init(of image: RGBImage) {
+        let gray = GrayImage(image)
+        self.init(eighth: gray.shrunk(width: max(1, image.width / Self.cellSize), height: max(1, image.height / Self.cellSize)))
+    }
+
+    /// The cells (column, row) whose brightness changed by more than `threshold` since `earlier`;
+    /// every cell when the two are not comparable.
+    public func changedCells(since earlier: MotionMap, threshold: Int) -> [(column: Int, row: Int)] {
         guard earlier.columns == columns, earlier.rows == rows else {
-            return [FaceBox(top: 0, right: columns * Self.cellSize, bottom: rows * Self.cellSize, left: 0)]
+            return (0..<rows).flatMap { row in (0..<columns).map { (column: $0, row: row) } }
         }
-        var cells: [FaceBox] = []
-        for i in values.indices where abs(Int(values[i]) - Int(earlier.values[i])) > threshold {
-            let x = (i % columns) * Self.cellSize, y = (i / columns) * Self.cellSize
-            cells.append(FaceBox(top: y, right: x + Self.cellSize, bottom: y + Self.cellSize, left: x))
+        var cells: [(column: Int, row: Int)] = []
+        values.withUnsafeBufferPointer { now in
+            earlier.values.withUnsafeBufferPointer { then in
+                for i in 0..<now.count where abs(Int(now[i]) - Int(then[i])) > threshold { cells.append((i % columns, i / columns)) }
+            }
         }
         return cells
+    }
+
+    /// The frame-pixel rectangle of a cell.
+    public static func box(of cell: (column: Int, row: Int)) -> FaceBox {
+        let x = cell.column * cellSize, y = cell.row * cellSize
+        return FaceBox(top: y, right: x + cellSize, bottom: y + cellSize, left: x)
+    }
+
+    /// Changed cells grouped into touching blobs (8-neighbours, gaps of one cell bridged), each as its frame-pixel bounding box.
+    public static func blobs(of cells: [(column: Int, row: Int)], columns: Int, rows: Int) -> [FaceBox] {
+        var grid = [Bool](repeating: false, count: columns * rows)
+        for cell in cells { grid[cell.row * columns + cell.column] = true }
+        var seen = [Bool](repeating: false, count: columns * rows)
+        var boxes: [FaceBox] = []
+        for start in cells where !seen[start.row * columns + start.column] {
+            var stack = [start]
+            seen[start.row * columns + start.column] = true
+            var box = box(of: start)
+            while let cell = stack.popLast() {
+                box = box.union(Self.box(of: cell))
+                for dy in -2...2 {
+                    for dx in -2...2 {
+                        let c = cell.column + dx, r = cell.row + dy
+                        guard c >= 0, r >= 0, c < columns, r < rows, grid[r * columns + c], !seen[r * columns + c] else { continue }
+                        seen[r * columns + c] = true
+                        stack.append((c, r))
+                    }
+                }
+            }
+            boxes.append(box)
+        }
+        return boxes
     }
 }

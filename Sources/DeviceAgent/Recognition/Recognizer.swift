@@ -1,9 +1,11 @@
 import FaceEngine
 
-/// Turns camera frames into decisions about faces: detect every face, follow
-/// each across frames, describe only faces not yet decided (or due for a
-/// recheck), match against every enrolled photo, and report a face once
-/// successive descriptions agree.
+/// Turns camera frames into decisions about faces, spending CPU only where it
+/// can change an outcome: movement is read from each frame at 1/8 of its size;
+/// faces are looked for (in gray) only where something moved or a face not yet
+/// decided is; a face is followed from frame to frame and described (in colour)
+/// only until successive descriptions agree, then rarely rechecked; each
+/// description is matched against every enrolled photo.
 public actor Recognizer {
     public struct Decision: Sendable, Equatable {
         public let track: Int
@@ -26,8 +28,10 @@ public actor Recognizer {
         public let decisions: [Decision]
         /// True when a face not yet decided is in view ("Please Wait...").
         public let undecidedInView: Bool
-        /// Whether the whole frame was searched (else only around followed faces, or nowhere).
+        /// Whether the whole frame was searched (else only around faces and movement, or nowhere).
         public let wholeFrame: Bool
+        /// Where faces were looked for, and how.
+        public let searched: [ScanPlanner.Region]
         public let tracks: [FaceInView]
     }
 
@@ -45,19 +49,21 @@ public actor Recognizer {
     private let engine: FaceEngine
     private let detector: FaceDetector
     private let tolerance: Double
+    public let stages: StageClock
     private var tracker: FaceTracker
-    private var planner: ScanPlanner?
+    private var planner: ScanPlanner
     private var index = FaceIndex<String>()
+    public private(set) var timeline = RecognitionTimeline()
 
-    /// `scanning` nil searches every whole frame (as the original device did).
     public init(engine: FaceEngine, tolerance: Double, detector: FaceDetector = .standard,
-                tracking: FaceTracker.Settings = FaceTracker.Settings(), scanning: ScanPlanner.Settings? = ScanPlanner.Settings()) {
+                tracking: FaceTracker.Settings = FaceTracker.Settings(), scanning: ScanPlanner.Settings = ScanPlanner.Settings(),
+                stages: StageClock = StageClock()) {
         self.engine = engine
         self.tolerance = tolerance
         self.detector = detector
+        self.stages = stages
         tracker = FaceTracker(settings: tracking)
-        // Regions are searched with HOG; the CNN detector always gets the whole frame.
-        if case .hog = detector { planner = scanning.map { ScanPlanner(settings: $0) } }
+        planner = ScanPlanner(settings: scanning)
     }
 
     /// Replaces the enrolled descriptors (after a roster sync).
@@ -65,56 +71,83 @@ public actor Recognizer {
         self.index = index
     }
 
-    public func process(_ image: RGBImage) async throws -> FrameReport {
-        let (boxes, wholeFrame) = try await findFaces(in: image)
-        let ids = tracker.advance(boxes) { FaceLook.of($0, in: image) }
+    /// A camera frame as it came (JPEG, or PNG from a folder); `number` names it in the timeline.
+    public func process(encoded: [UInt8], number: Int) async throws -> FrameReport {
+        try await process(FramePictures(encoded: encoded, stages: stages), number: number)
+    }
+
+    /// A frame already decoded.
+    public func process(_ image: RGBImage, number: Int? = nil) async throws -> FrameReport {
+        try await process(FramePictures(image: image, stages: stages), number: number ?? timeline.frames + 1)
+    }
+
+    private func process(_ pictures: FramePictures, number: Int) async throws -> FrameReport {
+        timeline.frames += 1
+        let (boxes, regions) = try await findFaces(in: pictures)
+        // Every frame, searched or not: the tracker counts frames to know how long ago it saw each face.
+        let gray = boxes.isEmpty ? nil : try pictures.gray()
+        let ids = stages.measure(.tracking) {
+            tracker.advance(boxes, searched: regions.map(\.area)) { box in gray.map { FaceLook.of(box, in: $0) } ?? [] }
+        }
+        timeline.saw(ids, boxes: boxes, frame: number)
         let due = ids.indices.filter { tracker.needsDescription(ids[$0]) }
-        let faces = due.isEmpty ? [] : try await engine.withWorker { worker in
-            try worker.describe(image, at: due.map { boxes[$0] })
+        var faces: [Face] = []
+        if !due.isEmpty {
+            let color = try pictures.color()
+            faces = try await engine.withWorker { [stages] worker in
+                try stages.measure(.description) { try worker.describe(color, at: due.map { boxes[$0] }) }
+            }
         }
         var decisions: [Decision] = []
         for (position, face) in zip(due, faces) {
-            let nearest = index.nearest(to: face.descriptor)
+            let nearest = stages.measure(.matching) { index.nearest(to: face.descriptor) }
             let candidate: FaceTracker.Candidate = if let nearest, nearest.distance <= tolerance { .student(nearest.label) } else { .unknown }
+            timeline.described(ids[position], frame: number)
             if let decided = tracker.observe(ids[position], candidate) {
                 decisions.append(Decision(track: ids[position], who: decided, box: boxes[position], distance: nearest?.distance))
+                timeline.decided(ids[position], as: decided, distance: nearest?.distance, frame: number)
             }
         }
-        let undecided = ids.contains { id in tracker.tracks.first { $0.id == id }?.decided == nil }
-        let tracks = ids.compactMap { id in tracker.tracks.first { $0.id == id } }.map { FaceInView(box: $0.box, who: $0.decided) }
-        return FrameReport(faces: boxes, described: faces.count, decisions: decisions, undecidedInView: undecided,
-                           wholeFrame: wholeFrame, tracks: tracks)
+        let inView = tracker.tracks.filter { $0.unseenFrames == 0 }
+        return FrameReport(faces: boxes, described: faces.count, decisions: decisions, undecidedInView: inView.contains { $0.decided == nil },
+                           wholeFrame: regions.contains { $0.area == pictures.bounds }, searched: regions,
+                           tracks: inView.map { FaceInView(box: $0.box, who: $0.decided) })
     }
 
-    private func findFaces(in image: RGBImage) async throws -> (boxes: [FaceBox], wholeFrame: Bool) {
-        guard case .hog(let upsample) = detector, var planner else { return (try await detect(in: image, with: detector), true) }
-        let plan = planner.plan(for: image, following: tracker.tracks.map(\.box), upsample: upsample)
-        self.planner = planner
-        switch plan {
-        case .wholeFrame(let upsample):
-            return (try await detect(in: image, with: .hog(upsample: upsample)), true)
-        case .regions(let regions):
-            guard !regions.isEmpty else { return ([], false) }
-            let found = try await engine.withWorker { worker in
-                try regions.flatMap { region in
-                    let crop = image.cropped(to: region.area)
-                    let searched = region.scale < 1
-                        ? crop.resized(width: max(1, Int(Double(crop.width) * region.scale)), height: max(1, Int(Double(crop.height) * region.scale)))
-                        : crop
-                    return try worker.detect(searched, with: .hog(upsample: region.upsample)).map {
-                        $0.box(inImageOfWidth: searched.width, height: searched.height).scaled(by: Double(crop.width) / Double(searched.width))
-                            .offsetBy(x: region.area.left, y: region.area.top)
-                    }
-                }
+    /// Where faces are in this frame, and where they were looked for.
+    private func findFaces(in pictures: FramePictures) async throws -> (boxes: [FaceBox], regions: [ScanPlanner.Region]) {
+        if case .cnn = detector {
+            // The CNN detector has no region search: the whole frame, every frame.
+            let color = try pictures.color()
+            let found = try await engine.withWorker { [stages, detector] worker in
+                try stages.measure(.detection) { try worker.detect(color, with: detector) }
             }
-            // Regions of faces close together overlap: one face, one box.
-            var boxes: [FaceBox] = []
-            for box in found where !boxes.contains(where: { $0.overlap(with: box) > 0.5 }) { boxes.append(box) }
-            return (boxes, false)
+            return (found.map { $0.box(inImageOfWidth: color.width, height: color.height) },
+                    [ScanPlanner.Region(area: pictures.bounds, upsample: 0, scale: 1, following: nil)])
         }
+        let map = MotionMap(eighth: try pictures.motion())
+        let followed = tracker.tracks.map { ScanPlanner.FollowedFace(id: $0.id, box: $0.box, decided: $0.decided != nil) }
+        let regions = stages.measure(.motion) { planner.plan(map, bounds: pictures.bounds, following: followed) }
+        if planner.sawCut { tracker.doubtAll() }
+        guard !regions.isEmpty else { return ([], []) }
+        let gray = try pictures.gray()
+        let found = try await engine.withWorker { [stages] worker in
+            try stages.measure(.detection) { try regions.flatMap { try Self.detect(in: $0, of: gray, with: worker) } }
+        }
+        // Regions of faces close together overlap: one face, one box.
+        var boxes: [FaceBox] = []
+        for box in found.sorted(by: { $0.area > $1.area }) where !boxes.contains(where: { $0.overlap(with: box) > 0.5 }) { boxes.append(box) }
+        return (boxes, regions)
     }
 
-    private func detect(in image: RGBImage, with detector: FaceDetector) async throws -> [FaceBox] {
-        try await engine.withWorker { try $0.detect(image, with: detector) }.map { $0.box(inImageOfWidth: image.width, height: image.height) }
+    private static func detect(in region: ScanPlanner.Region, of gray: GrayImage, with worker: FaceWorker) throws -> [FaceBox] {
+        let crop = region.area == FaceBox(top: 0, right: gray.width, bottom: gray.height, left: 0) ? gray : gray.cropped(to: region.area)
+        let searched = region.scale < 1
+            ? crop.shrunk(width: max(1, Int(Double(crop.width) * region.scale)), height: max(1, Int(Double(crop.height) * region.scale)))
+            : crop
+        return try worker.detect(searched, upsample: region.upsample).map {
+            $0.box(inImageOfWidth: searched.width, height: searched.height).scaled(by: Double(crop.width) / Double(searched.width))
+                .offsetBy(x: region.area.left, y: region.area.top)
+        }
     }
 }

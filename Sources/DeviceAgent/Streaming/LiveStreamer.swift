@@ -19,6 +19,7 @@ public actor LiveStreamer {
 
     private let settings: AgentConfiguration.StreamSettings
     private let send: Send
+    private let stages: StageClock?
     private let interval: Duration
     public private(set) var quality: StreamQuality
     public private(set) var statistics = Statistics()
@@ -30,9 +31,11 @@ public actor LiveStreamer {
     /// Student id → name, for the labels on the boxes.
     private var names: [String: String] = [:]
 
-    public init(settings: AgentConfiguration.StreamSettings, send: @escaping Send) {
+    /// - Parameter stages: where the CPU spent encoding frames is counted (`stream encode`).
+    public init(settings: AgentConfiguration.StreamSettings, stages: StageClock? = nil, send: @escaping Send) {
         self.settings = settings
         self.send = send
+        self.stages = stages
         interval = .milliseconds(Int64(1000 / settings.maxFramesPerSecond))
         quality = StreamQuality(maxWidth: settings.maxWidth, quality: settings.quality)
     }
@@ -66,9 +69,10 @@ public actor LiveStreamer {
         }
         busy = .encoding
         lastSent = now
-        let level = quality.level, best = quality.current == 0, drawBoxes = settings.drawBoxes, send = send, names = names
+        let level = quality.level, best = quality.current == 0, drawBoxes = settings.drawBoxes, send = send, names = names, stages = stages
         Task.detached(priority: .low) {
-            let jpeg = Self.encode(frame, image: image, faces: drawBoxes ? faces : [], names: names, level: level, best: best)
+            let encode = { Self.encode(frame, image: image, faces: drawBoxes ? faces : [], names: names, level: level, best: best) }
+            let jpeg = stages.map { $0.measure(.streamEncode, encode) } ?? encode()
             await self.sending()
             let started = ContinuousClock.now
             var delivered = false
@@ -97,12 +101,20 @@ public actor LiveStreamer {
            size.width <= level.maxWidth {
             return frame.encoded
         }
-        guard var picture = image ?? (try? RGBImage(decoding: frame.encoded)) else { return nil }
+        guard var picture = image ?? decoded(frame.encoded, atLeast: level.maxWidth) else { return nil }
         picture = picture.annotated(faces, names: names)
         if picture.width > level.maxWidth {
             let height = max(1, picture.height * level.maxWidth / picture.width)
             picture = picture.resized(width: level.maxWidth, height: height)
         }
         return try? picture.jpegData(quality: level.quality)
+    }
+
+    /// A camera JPEG decoded at the smallest of 1/1, 1/2, 1/4 and 1/8 that is still `width` wide
+    /// (libjpeg-turbo scales in the DCT: a 320-wide stream from a 640-wide camera costs a quarter of the decode).
+    static func decoded(_ bytes: [UInt8], atLeast width: Int) -> RGBImage? {
+        guard let size = try? RGBImage.probe(bytes), size.format == .jpeg else { return try? RGBImage(decoding: bytes) }
+        let denominator = [8, 4, 2].first { size.width / $0 >= width } ?? 1
+        return try? RGBImage(decodingJPEG: bytes, scaledDownBy: denominator)
     }
 }

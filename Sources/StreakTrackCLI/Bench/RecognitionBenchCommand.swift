@@ -1,91 +1,154 @@
 import ArgumentParser
 import DeviceAgent
+import EntranceClips
 import FaceEngine
 import Foundation
 
-/// `bench-recognition`: the device's recognition loop against the original
-/// device's (HOG with one upsample and a descriptor for every face, on every
-/// frame), on the same clips.
+/// `bench-recognition`: the original device as it really ran and StreakTrack's
+/// recognizer, side by side on the same entrance clips played in real time.
 struct RecognitionBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench-recognition",
-        abstract: "Measure the recognition loop: CPU per frame with 0, 1 and 3 faces, frames per second, time to mark, memory.",
+        abstract: "Play entrance clips in real time to the original device's loop and to StreakTrack's: who was marked, how soon, at what CPU.",
         discussion: """
-        Clips (640x480, 10 fps, 6 s) are made from the sample photos that scripts/setup fetches: \
-        an empty room; Obama (obama2.jpg) walking in, standing 3 s, walking out; and Obama, Biden and \
-        an astronaut (Eileen Collins, not enrolled) together. Enrolled: obama.jpg and biden.jpg. \
-        Each clip runs through StreakTrack's loop (tracking, region search) and through the original \
-        device's approach, every frame as fast as possible (CPU per frame), then in real time at \
-        10 fps (time from a face's first frame to its decision).
+        Five 640x480 clips at 15 frames a second, 23–26 s each, are rendered from the shared face photos \
+        (--photos, split into enrolled people and strangers by its split.json): people one at a time, three \
+        together, small faces at the back, a student who comes back, pairs who walk through without stopping. \
+        Enrolled people are enrolled with their 1.jpg and walk in as another of their photos. Each clip is played \
+        as a live camera plays it (frames not taken in time are dropped) to each pipeline in turn. Reported per \
+        clip and pipeline: enrolled people marked, strangers marked, people taken for someone else, seconds from \
+        a face fully in view to its mark, CPU-seconds of the whole process while watching and by stage, frames \
+        looked at. The original device is ../shared/ORIGINAL_DEVICE.md on this engine: an attempt (HOG upsample 1 \
+        on the equalised gray frame, every face described, the first matched) then 0.5 s of sleep, 3 s after a \
+        mark, 4 s after a repeat, 1 s after an unknown face.
         """)
 
-    @Option(help: "Folder of the sample photos (default: what scripts/setup fetched).")
-    var samples: String?
+    @Option(help: "The shared face photos (default: $STREAKTRACK_SHARED/faces, else ../shared/faces).")
+    var photos: String?
+
+    @Option(name: .customLong("clip"), help: "Play only these clips (by number, 1–5; repeatable).")
+    var clips: [Int] = []
+
+    @Option(name: .customLong("pipeline"), help: "original or streaktrack (repeatable; default both).")
+    var pipelines: [BenchPipelineName] = [.original, .streaktrack]
 
     @Option(help: "Largest descriptor distance that counts as the same person.")
     var tolerance = 0.5
 
-    @Flag(help: "Print what StreakTrack's loop saw in each frame of the real-time runs.")
+    @Option(name: .customLong("write-clips"), help: "Also write each clip to this folder as an MP4 (for `streaktrack run --camera`), with its script.")
+    var writeClips: String?
+
+    @Flag(help: "Print what StreakTrack's loop saw in each frame.")
     var trace = false
+
+    @Option(name: .customLong("cpu-limit"),
+            help: "Hold the process to this fraction of one core while a clip plays (cgroup v1 cpu quota; needs root), e.g. 0.4.")
+    var cpuLimit: Double?
 
     @OptionGroup var engineOptions: EngineOptions
 
     func run() async throws {
-        let folder = samples ?? Samples.directory
-        func photo(_ name: String) throws -> RGBImage {
-            do { return try RGBImage(contentsOfFile: folder + "/" + name) } catch {
-                throw ValidationError("\(folder)/\(name): \(error.message) (run scripts/setup to fetch the sample photos)")
-            }
+        let folder = photos ?? Self.defaultPhotos
+        guard FileManager.default.fileExists(atPath: folder + "/split.json") else {
+            throw ValidationError("\(folder)/split.json is missing: give the shared face photos with --photos (../shared/faces)")
         }
         let engine = FaceEngine(models: try FaceModels(files: FaceModelFiles.locate(option: engineOptions.modelDirectory)), workers: 1)
-        var enrolled = FaceIndex<String>()
-        for (name, file) in [("Barack Obama", "obama.jpg"), ("Joe Biden", "biden.jpg")] {
-            let image = try photo(file)
-            guard let face = try await engine.withWorker({ try $0.faces(in: image) }).first else {
-                throw ValidationError("no face in \(file)")
-            }
-            enrolled.add(face.descriptor, label: name)
+        let numbers = clips.isEmpty ? Array(1...EntranceClipSet.scenes.count) : clips
+        let scenes = try numbers.map { number in
+            guard (1...EntranceClipSet.scenes.count).contains(number) else { throw ValidationError("--clip \(number): there are clips 1 to \(EntranceClipSet.scenes.count)") }
+            return EntranceClipSet.scenes[number - 1]
         }
-        let walker = try photo("obama2.jpg")
-        let scenes = [
-            try BenchScene.make(name: "0 faces", portraits: [], portraitHeight: 0),
-            try BenchScene.make(name: "1 face", portraits: [walker], portraitHeight: 360),
-            try BenchScene.make(name: "3 faces", portraits: [walker, try photo("biden.jpg"), try photo("astronaut.png")], portraitHeight: 220),
-        ]
-        print("recognition loop benchmark: 640x480 clips of 60 frames at 10 fps; tolerance \(tolerance)")
+        print("recognition benchmark: \(scenes.count) entrance clip(s), 640x480 at 15 fps, played in real time; tolerance \(tolerance)")
         print("BLAS: \(FaceModels.blasDescription); OPENBLAS_NUM_THREADS=\(ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] ?? "unset"); cores: \(ProcessInfo.processInfo.activeProcessorCount)")
-        print("CPU = user+system time of the whole process per frame; fps = frames through the loop per wall-clock second\n")
-        let header = "clip      pipeline                      CPU ms/frame   fps    whole  descriptors   who was recognised"
-        print(header)
-        print(String(repeating: "-", count: header.count + 10))
-        var ratios: [String] = [], phases: [String] = []
-        for scene in scenes {
-            let original = try await BenchRun.play(scene, through: .original(engine: engine, index: enrolled, tolerance: tolerance))
-            let ours = try await BenchRun.play(scene, through: await .streakTrack(engine: engine, index: enrolled, tolerance: tolerance,
-                                                                                  scanning: ScanPlanner.Settings()))
-            let tracking = try await BenchRun.play(scene, through: await .streakTrack(engine: engine, index: enrolled, tolerance: tolerance,
-                                                                                      scanning: nil))
-            for (label, run) in [("original (HOG u1, describe all)", original), ("StreakTrack, whole frames", tracking),
-                                 ("StreakTrack (default)", ours)] {
-                print(run.line(scene: scene.name, pipeline: label))
-            }
-            phases.append("  \(scene.name)  original: \(original.phaseSummary)\n  \(scene.name)  StreakTrack: \(ours.phaseSummary)")
-            ratios.append("\(scene.name): \(String(format: "%.1f", original.cpuPerFrame / ours.cpuPerFrame))x less CPU")
-        }
-        print("\n" + ratios.joined(separator: "; "))
-        print("\nCPU ms per frame by what happens in the clip (nobody there; walking in or out; standing at the door):")
-        print(phases.joined(separator: "\n"))
-        print("\ntime from a face's first frame to its decision, playing in real time at 10 fps:")
-        for scene in scenes where scene.firstFaceFrame != nil {
-            let pipelines = [("original (first matching frame)", BenchPipeline.original(engine: engine, index: enrolled, tolerance: tolerance)),
-                             ("StreakTrack (default)", await .streakTrack(engine: engine, index: enrolled, tolerance: tolerance,
-                                                                          scanning: ScanPlanner.Settings()))]
-            for (label, pipeline) in pipelines {
-                let times = try await BenchRun.timeToDecision(scene, through: pipeline, trace: trace)
-                let text = times.sorted { $0.key < $1.key }.map { "\($0.key) \(Int($0.value)) ms" }.joined(separator: ", ")
-                print("  \(scene.name)  \(label.padding(toLength: 34, withPad: " ", startingAt: 0)) \(text.isEmpty ? "nobody" : text)")
+        let gallery = try await Self.enrol(scenes: scenes, photos: folder, engine: engine)
+        let cutouts = try await EntranceClipSet.cutouts(for: scenes, photos: folder, engine: engine)
+        try await Self.checkWalkers(scenes, photos: folder, gallery: gallery, engine: engine, tolerance: tolerance)
+
+        let quota = try cpuLimit.map { try CPUQuota(fraction: $0) }
+        defer { quota?.remove() }
+        if let cpuLimit { print("CPU held to \(Int(cpuLimit * 100))% of one core while clips play (\(quota!.directory))") }
+        var totals: [BenchPipelineName: BenchTotals] = [:]
+        for (number, scene) in zip(numbers, scenes) {
+            let clip = try EntranceClip.render(scene, cutouts: cutouts)
+            if let writeClips { try await ClipWriter.write(clip, into: writeClips, number: number) }
+            print("\nclip \(number): \(scene.name) (\(String(format: "%.0f", scene.duration)) s, \(clip.frames.count) frames, "
+                  + "\(Set(scene.walkers.filter(\.enrolled).map(\.identity)).count) enrolled people, \(scene.walkers.filter { !$0.enrolled }.count) stranger(s))")
+            for pipeline in pipelines {
+                try quota?.enter()
+                let result = try await play(clip, through: pipeline, engine: engine, gallery: gallery)
+                try quota?.leave()
+                print(result.line(pipeline: pipeline))
+                print("      CPU by stage: \(result.stageSummary)")
+                if trace { for line in result.trace { print("      \(line)") } }
+                totals[pipeline, default: BenchTotals()].add(result)
             }
         }
-        print("\npeak memory (max RSS of the process): \(peakResidentMegabytes()) MB")
+        print("\nall clips")
+        for pipeline in pipelines { if let total = totals[pipeline] { print(total.line(pipeline: pipeline)) } }
+        if let original = totals[.original], let ours = totals[.streaktrack], ours.cpuSeconds > 0 {
+            print(String(format: "\nStreakTrack used %.2fx the original's CPU-seconds, marked %d of %d people (the original %d), median time to mark %@ (the original %@)",
+                         ours.cpuSeconds / original.cpuSeconds, ours.marked, ours.arrivals, original.marked, ours.medianText, original.medianText))
+        }
+        if let quota { print(String(format: "the quota held the process back for %.1f s in all", quota.throttledSeconds)) }
+        print("peak memory (max RSS of the process): \(peakResidentMegabytes()) MB")
     }
+
+    static var defaultPhotos: String {
+        if let shared = ProcessInfo.processInfo.environment["STREAKTRACK_SHARED"], !shared.isEmpty { return shared + "/faces" }
+        return "../shared/faces"
+    }
+
+    /// Every enrolled person of the clips, from their enrolment photo.
+    static func enrol(scenes: [EntranceScene], photos folder: String, engine: FaceEngine) async throws -> FaceIndex<String> {
+        var gallery = FaceIndex<String>()
+        for identity in Set(scenes.flatMap(\.walkers).filter(\.enrolled).map(\.identity)).sorted() {
+            let photo = try RGBImage(contentsOfFile: "\(folder)/\(identity)/\(EntranceClipSet.enrolmentPhoto)")
+            guard let face = try await engine.faces(in: photo, using: .hog(upsample: 1)).max(by: { $0.box.area < $1.box.area }) else {
+                throw ValidationError("no face in \(folder)/\(identity)/\(EntranceClipSet.enrolmentPhoto)")
+            }
+            gallery.add(face.descriptor, label: identity)
+        }
+        return gallery
+    }
+
+    /// Says which walkers no pipeline could mark: their photo is beyond the tolerance from their enrolment even at full size.
+    static func checkWalkers(_ scenes: [EntranceScene], photos folder: String, gallery: FaceIndex<String>, engine: FaceEngine,
+                             tolerance: Double) async throws {
+        var seen = Set<String>()
+        for walker in scenes.flatMap(\.walkers) where walker.enrolled && seen.insert(walker.identity + walker.photo).inserted {
+            let photo = try RGBImage(contentsOfFile: "\(folder)/\(walker.identity)/\(walker.photo)")
+            guard let face = try await engine.faces(in: photo, using: .hog(upsample: 1)).max(by: { $0.box.area < $1.box.area }),
+                  let nearest = gallery.nearestPerLabel(to: face.descriptor).first(where: { $0.label == walker.identity }) else { continue }
+            if nearest.distance > tolerance {
+                print("note: \(walker.identity)/\(walker.photo) is \(String(format: "%.2f", nearest.distance)) from their enrolment photo, beyond \(tolerance)")
+            }
+        }
+    }
+
+    func play(_ clip: EntranceClip, through pipeline: BenchPipelineName, engine: FaceEngine, gallery: FaceIndex<String>) async throws -> BenchResult {
+        let stages = StageClock()
+        let cpuBefore = StageClock.processCPUSeconds()
+        let live = LiveClip(clip)
+        var result = BenchResult(frames: clip.frames.count)
+        switch pipeline {
+        case .original:
+            let watch = try await OriginalDevice(engine: engine, index: gallery, tolerance: tolerance, stages: stages).watch(live)
+            (result.decisions, result.framesLookedAt) = (watch.decisions, watch.framesLookedAt)
+        case .streaktrack:
+            let recognizer = Recognizer(engine: engine, tolerance: tolerance, stages: stages)
+            await recognizer.enroll(gallery)
+            let watch = try await StreakTrackDoor(recognizer: recognizer).watch(live, trace: trace)
+            (result.decisions, result.framesLookedAt, result.trace) = (watch.decisions, watch.framesLookedAt, watch.trace)
+        }
+        result.cpuSeconds = StageClock.processCPUSeconds() - cpuBefore
+        result.stages = stages.seconds
+        result.score = ClipScore(result.decisions, scene: clip.scene)
+        return result
+    }
+}
+
+enum BenchPipelineName: String, ExpressibleByArgument, CaseIterable, Sendable {
+    case original, streaktrack
+
+    var title: String { self == .original ? "original device" : "StreakTrack" }
 }

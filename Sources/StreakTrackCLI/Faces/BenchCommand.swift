@@ -1,4 +1,5 @@
 import ArgumentParser
+import EntranceClips
 import FaceEngine
 import Foundation
 
@@ -57,6 +58,16 @@ struct BenchCommand: AsyncParsableCommand {
         for upsample in [0, 1] {
             lines.append(("HOG upsample \(upsample), 1 face", try measure(runs: runs) { _ = try worker.detect(frames.one, with: .hog(upsample: upsample)) }))
         }
+        // What the recognition loop does with a camera frame instead: gray, scaled decodes, HOG on gray.
+        lines.append(("decode to gray", try measure(runs: runs) { _ = try GrayImage(decodingJPEG: jpeg) }))
+        for denominator in [2, 4, 8] {
+            lines.append(("decode to gray at 1/\(denominator)", try measure(runs: runs) { _ = try GrayImage(decodingJPEG: jpeg, scaledDownBy: denominator) }))
+        }
+        let gray = try GrayImage(decodingJPEG: jpeg)
+        for upsample in [0, 1] {
+            lines.append(("HOG on gray, upsample \(upsample), 1 face", try measure(runs: runs) { _ = try worker.detect(gray, upsample: upsample) }))
+        }
+        lines.append(("equalise gray (the original device)", try measure(runs: runs) { _ = gray.equalized() }))
         let detection = try worker.detect(frames.one, with: .hog(upsample: 0))
         guard let face = detection.first else { throw ValidationError("no face found in the one-face frame; choose another --photo") }
         lines.append(("landmarks, per face", try measure(runs: runs) { _ = try worker.landmarks(frames.one, of: face) }))
@@ -77,7 +88,7 @@ struct BenchCommand: AsyncParsableCommand {
     }
 
     func searchFigures(runs: Int) throws {
-        var generator = SplitMix(seed: 42)
+        var generator = Seeded(42)
         for size in searchSizes {
             var index = FaceIndex<Int>()
             for i in 0..<size { index.add(generator.descriptor(), label: i / 3) }
@@ -134,26 +145,14 @@ struct BenchFrames: Sendable {
         for i in 0..<3 { three = three.pasting(small, atX: i * 213 + (213 - small.width) / 2, y: 90) }
         self.three = three
         // Texture without faces, so HOG has gradients to work through.
-        var generator = SplitMix(seed: 7)
+        var generator = Seeded(7)
         let texture = (0..<(64 * 48 * 3)).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
         none = RGBImage(width: 64, height: 48, pixels: texture).resized(width: 640, height: 480)
     }
 }
 
-/// A small deterministic generator, so runs are comparable.
-struct SplitMix {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+extension Seeded {
+    /// A random descriptor, the same on every run.
     mutating func descriptor() -> FaceDescriptor {
         try! FaceDescriptor((0..<FaceDescriptor.length).map { _ in Float(Int(next() % 2001) - 1000) / 5000 })
     }

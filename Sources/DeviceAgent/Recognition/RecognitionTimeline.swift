@@ -1,0 +1,67 @@
+import FaceEngine
+
+/// What recognition did with each face it followed: when it was first seen,
+/// which frames described it, when and as whom it was decided. The device's
+/// `--report` writes it; the benchmark and a person tuning a door read it.
+public struct RecognitionTimeline: Sendable, Codable {
+    public struct Track: Sendable, Codable, Equatable {
+        public let id: Int
+        public let firstFrame: Int
+        public internal(set) var lastFrame: Int
+        public let firstBox: FaceBox
+        public internal(set) var describedFrames: [Int] = []
+        public internal(set) var decidedFrame: Int?
+        /// A student's id, or "unknown".
+        public internal(set) var who: String?
+        public internal(set) var distance: Double?
+    }
+
+    /// Frames recognition was given.
+    public internal(set) var frames = 0
+    /// Tracks no longer kept: a device runs for months, and only the latest `capacity` are.
+    public private(set) var forgotten = 0
+    private var byId: [Int: Track] = [:]
+    static let capacity = 5_000
+
+    public var tracks: [Track] { byId.values.sorted { $0.id < $1.id } }
+
+    mutating func saw(_ ids: [Int], boxes: [FaceBox], frame: Int) {
+        for (id, box) in zip(ids, boxes) {
+            if byId[id] == nil { byId[id] = Track(id: id, firstFrame: frame, lastFrame: frame, firstBox: box) }
+            byId[id]?.lastFrame = frame
+        }
+        if byId.count > Self.capacity {
+            let oldest = byId.keys.sorted().prefix(byId.count - Self.capacity * 9 / 10)
+            for id in oldest { byId[id] = nil }
+            forgotten += oldest.count
+        }
+    }
+
+    mutating func described(_ id: Int, frame: Int) {
+        byId[id]?.describedFrames.append(frame)
+    }
+
+    mutating func decided(_ id: Int, as who: FaceTracker.Candidate, distance: Double?, frame: Int) {
+        byId[id]?.decidedFrame = frame
+        byId[id]?.who = if case .student(let student) = who { student } else { "unknown" }
+        byId[id]?.distance = distance
+    }
+
+    enum CodingKeys: String, CodingKey { case frames, forgotten, tracks }
+
+    public init() {}
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        frames = try container.decode(Int.self, forKey: .frames)
+        forgotten = try container.decodeIfPresent(Int.self, forKey: .forgotten) ?? 0
+        byId = Dictionary(uniqueKeysWithValues: try container.decode([Track].self, forKey: .tracks).map { ($0.id, $0) })
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(frames, forKey: .frames)
+        try container.encode(forgotten, forKey: .forgotten)
+        try container.encode(tracks, forKey: .tracks)
+    }
+}

@@ -1,0 +1,98 @@
+import FaceEngine
+
+/// A scripted entrance: who walks in, when, along which path and how large
+/// their face is at each moment. The script is also the ground truth a
+/// recognition run is scored against: where each face is in every frame, and
+/// from which frame it is fully in view.
+public struct EntranceScene: Sendable {
+    /// One moment of a walker's path: the centre of their face in the frame, and its width, in pixels.
+    public struct Waypoint: Sendable {
+        public let time: Double
+        public let x: Double
+        public let y: Double
+        public let faceWidth: Double
+
+        public init(_ time: Double, x: Double, y: Double, faceWidth: Double) {
+            self.time = time
+            self.x = x
+            self.y = y
+            self.faceWidth = faceWidth
+        }
+    }
+
+    public struct Walker: Sendable {
+        /// The person (a folder name of the photo set, like `barack_obama`).
+        public let identity: String
+        /// The photo they walk in as (never the one they are enrolled with).
+        public let photo: String
+        public let enrolled: Bool
+        /// In time order; the walker is in the scene from the first waypoint to the last.
+        public let path: [Waypoint]
+
+        public init(_ identity: String, photo: String, enrolled: Bool, path: [Waypoint]) {
+            precondition(path.count >= 2 && zip(path, path.dropFirst()).allSatisfy { $0.time < $1.time }, "a path needs two waypoints in time order")
+            self.identity = identity
+            self.photo = photo
+            self.enrolled = enrolled
+            self.path = path
+        }
+
+        /// The face's centre and width at `time`, nil when the walker is not in the scene.
+        public func face(at time: Double) -> (x: Double, y: Double, width: Double)? {
+            guard let first = path.first, let last = path.last, time >= first.time, time <= last.time else { return nil }
+            let next = path.firstIndex { $0.time >= time } ?? path.count - 1
+            guard next > 0 else { return (first.x, first.y, first.faceWidth) }
+            let a = path[next - 1], b = path[next]
+            let f = (time - a.time) / (b.time - a.time)
+            return (a.x + (b.x - a.x) * f, a.y + (b.y - a.y) * f, a.faceWidth + (b.faceWidth - a.faceWidth) * f)
+        }
+    }
+
+    public let name: String
+    public let duration: Double
+    public let framesPerSecond: Double
+    public let width: Int
+    public let height: Int
+    public let walkers: [Walker]
+
+    public init(name: String, duration: Double, framesPerSecond: Double = 15, width: Int = 640, height: Int = 480, walkers: [Walker]) {
+        self.name = name
+        self.duration = duration
+        self.framesPerSecond = framesPerSecond
+        self.width = width
+        self.height = height
+        self.walkers = walkers
+    }
+
+    public var frameCount: Int { Int((duration * framesPerSecond).rounded(.down)) }
+
+    public func time(ofFrame number: Int) -> Double { Double(number) / framesPerSecond }
+
+    /// Where walker `index`'s face is in frame `number` (a square as wide as the face), nil when absent.
+    public func faceBox(of index: Int, inFrame number: Int) -> FaceBox? {
+        guard let face = walkers[index].face(at: time(ofFrame: number)) else { return nil }
+        let half = face.width / 2
+        return FaceBox(top: Int((face.y - half).rounded()), right: Int((face.x + half).rounded()),
+                       bottom: Int((face.y + half).rounded()), left: Int((face.x - half).rounded()))
+    }
+
+    /// The first frame in which walker `index`'s face is wholly inside the picture (nil: never).
+    public func firstFullyVisibleFrame(of index: Int) -> Int? {
+        (0..<frameCount).first { number in
+            guard let box = faceBox(of: index, inFrame: number) else { return false }
+            return box.left >= 0 && box.top >= 0 && box.right <= width && box.bottom <= height
+        }
+    }
+
+    /// The walker whose face is nearest to `box` in frame `number` (overlapping it), for
+    /// attributing a decision to a person.
+    public func walker(at box: FaceBox, inFrame number: Int) -> Int? {
+        var best: (index: Int, overlap: Double)?
+        for index in walkers.indices {
+            guard let face = faceBox(of: index, inFrame: number) else { continue }
+            let overlap = face.overlap(with: box)
+            if overlap > 0.2, overlap > best?.overlap ?? 0 { best = (index, overlap) }
+        }
+        return best?.index
+    }
+}

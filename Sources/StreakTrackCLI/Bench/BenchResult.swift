@@ -1,0 +1,57 @@
+import DeviceAgent
+import Foundation
+
+/// One clip through one pipeline.
+struct BenchResult {
+    let frames: Int
+    var decisions: [BenchDecision] = []
+    var framesLookedAt = 0
+    var cpuSeconds = 0.0
+    var stages: [StageClock.Stage: Double] = [:]
+    var score = ClipScore([], scene: .init(name: "", duration: 0, walkers: []))
+    var trace: [String] = []
+
+    init(frames: Int) {
+        self.frames = frames
+    }
+
+    func line(pipeline: BenchPipelineName) -> String {
+        let times = score.times
+        let timing = times.isEmpty ? "nobody marked" : String(format: "to mark: median %.2f s (%.2f–%.2f)", times.median!, times.min()!, times.max()!)
+        let missed = score.arrivals.filter { $0.timeToMark == nil }.map(\.identity)
+        return "  \(pipeline.title.padding(toLength: 16, withPad: " ", startingAt: 0))"
+            + String(format: " marked %2d of %2d  strangers %d  mix-ups %d  ", score.markedCount, score.arrivals.count, score.strangersMarked, score.mixUps)
+            + timing + String(format: "  CPU %.2f s  frames looked at %d of %d", cpuSeconds, framesLookedAt, frames)
+            + (missed.isEmpty ? "" : "  missed: " + missed.joined(separator: ", "))
+    }
+
+    var stageSummary: String {
+        StageClock.Stage.allCases.compactMap { stage in stages[stage].map { String(format: "%@ %.2f", stage.rawValue, $0) } }.joined(separator: ", ")
+    }
+}
+
+/// A pipeline's figures over every clip.
+struct BenchTotals {
+    var arrivals = 0, marked = 0, strangers = 0, mixUps = 0
+    var times: [Double] = []
+    var cpuSeconds = 0.0
+    var stages: [StageClock.Stage: Double] = [:]
+
+    mutating func add(_ result: BenchResult) {
+        arrivals += result.score.arrivals.count
+        marked += result.score.markedCount
+        strangers += result.score.strangersMarked
+        mixUps += result.score.mixUps
+        times += result.score.times
+        cpuSeconds += result.cpuSeconds
+        for (stage, seconds) in result.stages { stages[stage, default: 0] += seconds }
+    }
+
+    var medianText: String { times.median.map { String(format: "%.2f s", $0) } ?? "-" }
+
+    func line(pipeline: BenchPipelineName) -> String {
+        "  \(pipeline.title.padding(toLength: 16, withPad: " ", startingAt: 0))"
+            + String(format: " marked %2d of %2d  strangers %d  mix-ups %d  median to mark %@  max %@  CPU %.2f s", marked, arrivals, strangers,
+                     mixUps, medianText, times.max().map { String(format: "%.2f s", $0) } ?? "-", cpuSeconds)
+    }
+}

@@ -1,0 +1,39 @@
+import DeviceAgent
+import FaceEngine
+
+/// StreakTrack's recognizer watching a live clip: every newest frame it is free
+/// for, as the device's frame loop takes them.
+struct StreakTrackDoor: Sendable {
+    let recognizer: Recognizer
+
+    struct Watch {
+        var decisions: [BenchDecision] = []
+        var framesLookedAt = 0
+        var trace: [String] = []
+    }
+
+    func watch(_ live: LiveClip, trace: Bool) async throws -> Watch {
+        var watch = Watch()
+        var last = -1
+        while let (number, jpeg) = await live.next(after: last) {
+            last = number
+            watch.framesLookedAt += 1
+            let report = try await recognizer.process(encoded: jpeg, number: number)
+            for decision in report.decisions {
+                let label: String? = if case .student(let name) = decision.who { name } else { nil }
+                watch.decisions.append(BenchDecision(frame: number, time: live.seconds, box: decision.box, label: label))
+            }
+            if trace {
+                let faces = report.tracks.map { "\($0.box)=\($0.who.map { "\($0)" } ?? "?")" }.joined(separator: " ")
+                let regions = report.searched.map { "\($0.area.width)x\($0.area.height)\($0.upsample > 0 ? "^\($0.upsample)" : "")\($0.scale < 1 ? String(format: "*%.2f", $0.scale) : "")\($0.following.map { "#\($0)" } ?? "")" }
+                watch.trace.append("frame \(number) searched [\(regions.joined(separator: " "))] described \(report.described): \(faces)")
+            }
+        }
+        if trace {
+            for track in await recognizer.timeline.tracks {
+                watch.trace.append("face \(track.id): frames \(track.firstFrame)–\(track.lastFrame), described at \(track.describedFrames), decided \(track.decidedFrame.map(String.init) ?? "never") as \(track.who ?? "nobody")")
+            }
+        }
+        return watch
+    }
+}
