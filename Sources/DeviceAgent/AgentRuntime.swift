@@ -77,7 +77,7 @@ public final class AgentRuntime: Sendable {
                         await linkBox.value?.useRoster(roster.students)
                         await streamerBox.value?.useRoster(roster.students)
                         await feedback.present(.studentsReceived(count: report.students, unusable: report.problems.count), pattern: nil)
-                        logger.info("roster: \(report.students) students, \(report.encoded) photos encoded, \(report.reused) kept, \(report.problems.count) problems")
+                        logger.info("roster: \(report.students) students, \(report.encoded) photos encoded, \(report.reused) kept, \(report.problems.count) problems, \(report.received) descriptors taken from the roster")
                     } catch is CancellationError {
                     } catch {
                         logger.error("roster sync failed: \(error)")

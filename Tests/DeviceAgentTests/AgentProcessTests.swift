@@ -47,9 +47,10 @@ struct AgentProcessTests {
     }
 
     /// Starts the device; returns it running.
-    func startDevice(in directory: String, fast: Bool = true) throws -> ChildProcess {
-        try ChildProcess(Fixtures.executable("streaktrack"), ["run"] + (fast ? ["--fast"] : []) + ["--config", directory + "/config.json"],
-                         output: .null, errors: .null)
+    func startDevice(in directory: String, fast: Bool = true, report: String? = nil, log: String? = nil) throws -> ChildProcess {
+        try ChildProcess(Fixtures.executable("streaktrack"),
+                         ["run"] + (fast ? ["--fast"] : []) + ["--config", directory + "/config.json"] + (report.map { ["--report", $0] } ?? []),
+                         output: .null, errors: log.map { .file($0) } ?? .null)
     }
 
     func killOnceMarked(_ process: ChildProcess, directory: String) async throws {
@@ -59,8 +60,8 @@ struct AgentProcessTests {
         #expect(process.wait() == 128 + SIGKILL)
     }
 
-    func runToTheEnd(in directory: String) async throws {
-        let process = try startDevice(in: directory)
+    func runToTheEnd(in directory: String, report: String? = nil, log: String? = nil) async throws {
+        let process = try startDevice(in: directory, report: report, log: log)
         try await waitUntil(timeout: .seconds(90)) { !process.isRunning }
         #expect(process.wait() == 0)
     }
@@ -73,10 +74,17 @@ struct AgentProcessTests {
         let directory = try Fixtures.scratchDirectory()
         try writeConfig(in: directory, port: school.server.port, clip: clip, secret: school.secret)
         try await killOnceMarked(try startDevice(in: directory), directory: directory)
-        try await runToTheEnd(in: directory)
+        try await runToTheEnd(in: directory, report: directory + "/report.json", log: directory + "/device.log")
 
         let expected = Set(school.students.values)
         #expect(Set(marks(in: directory).keys) == expected)
+        // The restarted run says what it did: in its log, and in the report it was asked for.
+        let log = try String(contentsOfFile: directory + "/device.log", encoding: .utf8)
+        #expect(log.contains("camera started: \(clip)"))
+        #expect(expected.allSatisfy { log.contains("decided: student \($0)") }, "each decision logged with its frame: \(log.suffix(2000))")
+        let report = try JSONDecoder().decode(RecognitionReport.self, from: Data(contentsOf: URL(fileURLWithPath: directory + "/report.json")))
+        #expect(report.frames.decoded == 20 && report.frames.delivered == 20 && report.frames.dropped == 0)
+        #expect(Set(report.timeline.tracks.flatMap(\.decisions).map(\.who)).isSuperset(of: expected) && report.processCPUSeconds > 0)
         let records = try await school.server.stores.attendance.records(organizationId: school.organization, day: AttendanceTimestamp.day(of: Date()))
         #expect(records.count == 3 && Set(records.map(\.studentId)) == expected, "each student stored once")
         let ledger = try await AttendanceLedger(directory: directory, deviceId: "door-1", session: AttendanceTimestamp.day(of: Date()))

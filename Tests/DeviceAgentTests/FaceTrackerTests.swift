@@ -52,4 +52,63 @@ struct FaceTrackerTests {
         #expect(tracker.tracks.isEmpty)
         #expect(tracker.advance([box(0, 0)])[0] != id, "coming back is a new track")
     }
+
+    /// A decided face, ready for the doubt tests: decided as Asha at `box(100, 100)`.
+    func decidedAsha(_ settings: FaceTracker.Settings = FaceTracker.Settings()) -> (FaceTracker, Int) {
+        var tracker = FaceTracker(settings: settings)
+        let id = tracker.advance([box(100, 100)])[0]
+        _ = tracker.observe(id, .student("asha"))
+        _ = tracker.advance([box(100, 100)])
+        _ = tracker.observe(id, .student("asha"))
+        return (tracker, id)
+    }
+
+    @Test func aFaceFollowedStepByStepNeedsNoNewDescriptionButOneFoundByAJumpAfterAWhileDoes() {
+        var (tracker, id) = decidedAsha()
+        // Walking on, seen every few frames: a jump soon after the last sighting is the same person.
+        _ = tracker.advance([], searched: [])
+        #expect(tracker.advance([box(190, 100)]) == [id])
+        #expect(!tracker.needsDescription(id), "followed closely: still Asha")
+        // Out of sight for a while (not looked for), then a face turns up beside where she was.
+        for _ in 0..<(tracker.settings.jumpMemory + 1) { _ = tracker.advance([], searched: []) }
+        #expect(tracker.advance([box(290, 100)]) == [id])
+        #expect(tracker.needsDescription(id), "a face found by a jump long after: described before it counts as Asha")
+        #expect(tracker.observe(id, .student("ravi")) == nil && tracker.tracks.first?.decided == nil, "someone else: undecided")
+        #expect(tracker.observe(id, .student("ravi")) == .student("ravi"), "two descriptions decide the newcomer")
+    }
+
+    @Test func aFaceLongOutOfSightIsDescribedAgainEvenWhereItWas() {
+        var (tracker, id) = decidedAsha()
+        for _ in 0..<(tracker.settings.outOfSightMemory - 1) { _ = tracker.advance([], searched: []) }
+        #expect(tracker.advance([box(100, 100)]) == [id])
+        #expect(!tracker.needsDescription(id), "back where it was within outOfSightMemory frames: the same")
+        for _ in 0...tracker.settings.outOfSightMemory { _ = tracker.advance([], searched: []) }
+        _ = tracker.advance([box(100, 100)])
+        #expect(tracker.needsDescription(id), "out of sight longer: described again")
+    }
+
+    @Test func aCutPutsEveryFaceInDoubt() {
+        var (tracker, id) = decidedAsha()
+        _ = tracker.advance([box(100, 100)])
+        #expect(!tracker.needsDescription(id))
+        tracker.doubtAll()
+        #expect(tracker.needsDescription(id), "after a cut, whoever stands there may be someone else")
+        #expect(tracker.observe(id, .student("asha")) == nil, "the same person: no new decision, nothing marked twice")
+        #expect(!tracker.needsDescription(id) && tracker.tracks.first?.decided == .student("asha"))
+    }
+
+    @Test func aChangedLookIsDescribedAgainOnlyAfterSomeSightings() {
+        var settings = FaceTracker.Settings()
+        settings.lookRecheckAfter = 3
+        var tracker = FaceTracker(settings: settings)
+        let dark = [UInt8](repeating: 20, count: 64), light = (0..<64).map { UInt8($0 * 4) }
+        let id = tracker.advance([box(100, 100)]) { _ in dark }[0]
+        _ = tracker.observe(id, .student("asha"))
+        _ = tracker.advance([box(100, 100)]) { _ in dark }
+        _ = tracker.observe(id, .student("asha"))
+        _ = tracker.advance([box(100, 100)]) { _ in light }
+        #expect(!tracker.needsDescription(id), "one changed look right after a description is not enough")
+        for _ in 0..<2 { _ = tracker.advance([box(100, 100)]) { _ in light } }
+        #expect(tracker.needsDescription(id), "still changed after lookRecheckAfter sightings: described again")
+    }
 }

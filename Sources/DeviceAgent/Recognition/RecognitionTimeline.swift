@@ -10,10 +10,21 @@ public struct RecognitionTimeline: Sendable, Codable {
         public internal(set) var lastFrame: Int
         public let firstBox: FaceBox
         public internal(set) var describedFrames: [Int] = []
-        public internal(set) var decidedFrame: Int?
+        /// Every time the face was decided: once, unless a cut, a jump or a recheck found someone else there.
+        public internal(set) var decisions: [Decision] = []
+
+        /// The frame it was first decided in.
+        public var decidedFrame: Int? { decisions.first?.frame }
+        /// Who it was last decided to be: a student's id, or "unknown".
+        public var who: String? { decisions.last?.who }
+    }
+
+    public struct Decision: Sendable, Codable, Equatable {
+        public let frame: Int
         /// A student's id, or "unknown".
-        public internal(set) var who: String?
-        public internal(set) var distance: Double?
+        public let who: String
+        /// Distance to the nearest enrolled photo (nil with nobody enrolled).
+        public let distance: Double?
     }
 
     /// Frames recognition was given.
@@ -42,9 +53,8 @@ public struct RecognitionTimeline: Sendable, Codable {
     }
 
     mutating func decided(_ id: Int, as who: FaceTracker.Candidate, distance: Double?, frame: Int) {
-        byId[id]?.decidedFrame = frame
-        byId[id]?.who = if case .student(let student) = who { student } else { "unknown" }
-        byId[id]?.distance = distance
+        let name = if case .student(let student) = who { student } else { "unknown" }
+        byId[id]?.decisions.append(Decision(frame: frame, who: name, distance: distance))
     }
 
     enum CodingKeys: String, CodingKey { case frames, forgotten, tracks }

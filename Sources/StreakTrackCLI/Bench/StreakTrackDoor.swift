@@ -31,7 +31,7 @@ struct StreakTrackDoor: Sendable {
         }
         if trace {
             for track in await recognizer.timeline.tracks {
-                watch.trace.append("face \(track.id): frames \(track.firstFrame)–\(track.lastFrame), described at \(track.describedFrames), decided \(track.decidedFrame.map(String.init) ?? "never") as \(track.who ?? "nobody")")
+                watch.trace.append("face \(track.id): frames \(track.firstFrame)–\(track.lastFrame), described at \(track.describedFrames), decided \(track.decisions.isEmpty ? "never" : track.decisions.map { "at \($0.frame) as \($0.who)" }.joined(separator: ", "))")
             }
         }
         return watch
