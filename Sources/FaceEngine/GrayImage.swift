@@ -57,8 +57,15 @@ public struct GrayImage: Sendable, Equatable {
         return GrayImage(width: right - left, height: bottom - top, pixels: out)
     }
 
+    /// Enlarged by bilinear interpolation: a small face brought just above HOG's
+    /// 80-pixel window costs a fraction of HOG's own 2x upsampling.
+    public func enlarged(width newWidth: Int, height newHeight: Int) -> GrayImage {
+        GrayImage(width: newWidth, height: newHeight,
+                  pixels: Bilinear.resize(pixels, width: width, height: height, channels: 1, to: newWidth, newHeight))
+    }
+
     /// Shrunk to `newWidth` x `newHeight` by averaging the source pixels under each
-    /// target pixel (for shrinking a big face before HOG; enlarging is HOG's upsampling).
+    /// target pixel (for shrinking a big face before HOG).
     public func shrunk(width newWidth: Int, height newHeight: Int) -> GrayImage {
         let newWidth = max(1, min(width, newWidth)), newHeight = max(1, min(height, newHeight))
         var out = [UInt8](repeating: 0, count: newWidth * newHeight)

@@ -2,27 +2,8 @@ extension RGBImage {
     /// A bilinear resize: for making frames of a given size and for shrinking
     /// stream frames, not for anything the descriptors depend on.
     public func resized(width newWidth: Int, height newHeight: Int) -> RGBImage {
-        precondition(newWidth > 0 && newHeight > 0)
-        var out = [UInt8](repeating: 0, count: newWidth * newHeight * 3)
-        let xScale = Double(width) / Double(newWidth), yScale = Double(height) / Double(newHeight)
-        pixels.withUnsafeBufferPointer { src in
-            for y in 0..<newHeight {
-                let sy = max(0, (Double(y) + 0.5) * yScale - 0.5)
-                let y0 = min(Int(sy), height - 1), y1 = min(y0 + 1, height - 1)
-                let fy = sy - Double(y0)
-                for x in 0..<newWidth {
-                    let sx = max(0, (Double(x) + 0.5) * xScale - 0.5)
-                    let x0 = min(Int(sx), width - 1), x1 = min(x0 + 1, width - 1)
-                    let fx = sx - Double(x0)
-                    for c in 0..<3 {
-                        let top = Double(src[(y0 * width + x0) * 3 + c]) * (1 - fx) + Double(src[(y0 * width + x1) * 3 + c]) * fx
-                        let bottom = Double(src[(y1 * width + x0) * 3 + c]) * (1 - fx) + Double(src[(y1 * width + x1) * 3 + c]) * fx
-                        out[(y * newWidth + x) * 3 + c] = UInt8((top * (1 - fy) + bottom * fy).rounded())
-                    }
-                }
-            }
-        }
-        return RGBImage(width: newWidth, height: newHeight, pixels: out)
+        RGBImage(width: newWidth, height: newHeight,
+                 pixels: Bilinear.resize(pixels, width: width, height: height, channels: 3, to: newWidth, newHeight))
     }
 
     /// This picture with `other` painted over it, its top-left corner at (x, y); clipped.
@@ -63,5 +44,32 @@ extension RGBImage {
             pixels[i + 2] = blue
         }
         return RGBImage(width: width, height: height, pixels: pixels)
+    }
+}
+
+/// Bilinear resampling of interleaved 8-bit pixels, shared by the colour and gray pictures.
+enum Bilinear {
+    static func resize(_ pixels: [UInt8], width: Int, height: Int, channels: Int, to newWidth: Int, _ newHeight: Int) -> [UInt8] {
+        precondition(newWidth > 0 && newHeight > 0)
+        var out = [UInt8](repeating: 0, count: newWidth * newHeight * channels)
+        let xScale = Double(width) / Double(newWidth), yScale = Double(height) / Double(newHeight)
+        pixels.withUnsafeBufferPointer { src in
+            for y in 0..<newHeight {
+                let sy = max(0, (Double(y) + 0.5) * yScale - 0.5)
+                let y0 = min(Int(sy), height - 1), y1 = min(y0 + 1, height - 1)
+                let fy = sy - Double(y0)
+                for x in 0..<newWidth {
+                    let sx = max(0, (Double(x) + 0.5) * xScale - 0.5)
+                    let x0 = min(Int(sx), width - 1), x1 = min(x0 + 1, width - 1)
+                    let fx = sx - Double(x0)
+                    for c in 0..<channels {
+                        let top = Double(src[(y0 * width + x0) * channels + c]) * (1 - fx) + Double(src[(y0 * width + x1) * channels + c]) * fx
+                        let bottom = Double(src[(y1 * width + x0) * channels + c]) * (1 - fx) + Double(src[(y1 * width + x1) * channels + c]) * fx
+                        out[(y * newWidth + x) * channels + c] = UInt8((top * (1 - fy) + bottom * fy).rounded())
+                    }
+                }
+            }
+        }
+        return out
     }
 }

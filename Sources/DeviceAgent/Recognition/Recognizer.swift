@@ -142,9 +142,9 @@ public actor Recognizer {
 
     private static func detect(in region: ScanPlanner.Region, of gray: GrayImage, with worker: FaceWorker) throws -> [FaceBox] {
         let crop = region.area == FaceBox(top: 0, right: gray.width, bottom: gray.height, left: 0) ? gray : gray.cropped(to: region.area)
-        let searched = region.scale < 1
-            ? crop.shrunk(width: max(1, Int(Double(crop.width) * region.scale)), height: max(1, Int(Double(crop.height) * region.scale)))
-            : crop
+        let width = max(1, Int(Double(crop.width) * region.scale)), height = max(1, Int(Double(crop.height) * region.scale))
+        let searched = region.scale < 1 ? crop.shrunk(width: width, height: height)
+            : region.scale > 1 ? crop.enlarged(width: width, height: height) : crop
         return try worker.detect(searched, upsample: region.upsample).map {
             $0.box(inImageOfWidth: searched.width, height: searched.height).scaled(by: Double(crop.width) / Double(searched.width))
                 .offsetBy(x: region.area.left, y: region.area.top)

@@ -101,20 +101,12 @@ public actor LiveStreamer {
            size.width <= level.maxWidth {
             return frame.encoded
         }
-        guard var picture = image ?? decoded(frame.encoded, atLeast: level.maxWidth) else { return nil }
+        guard var picture = image ?? (try? RGBImage(decoding: frame.encoded)) else { return nil }
         picture = picture.annotated(faces, names: names)
         if picture.width > level.maxWidth {
             let height = max(1, picture.height * level.maxWidth / picture.width)
             picture = picture.resized(width: level.maxWidth, height: height)
         }
         return try? picture.jpegData(quality: level.quality)
-    }
-
-    /// A camera JPEG decoded at the smallest of 1/1, 1/2, 1/4 and 1/8 that is still `width` wide
-    /// (libjpeg-turbo scales in the DCT: a 320-wide stream from a 640-wide camera costs a quarter of the decode).
-    static func decoded(_ bytes: [UInt8], atLeast width: Int) -> RGBImage? {
-        guard let size = try? RGBImage.probe(bytes), size.format == .jpeg else { return try? RGBImage(decoding: bytes) }
-        let denominator = [8, 4, 2].first { size.width / $0 >= width } ?? 1
-        return try? RGBImage(decodingJPEG: bytes, scaledDownBy: denominator)
     }
 }
