@@ -77,7 +77,7 @@ struct FrameLoop {
                 await streamer.offer(frame, image: nil, faces: report.tracks)
                 for decision in report.decisions {
                     let distance = decision.distance.map { String(format: "%.3f", $0) } ?? "none"
-                    let who = if case .student(let id) = decision.who { "student \(id)" } else { "unknown" }
+                    let who = decision.who.studentId.map { "student \($0)" } ?? "unknown"
                     logger.info("frame \(frame.number): face \(decision.track) decided: \(who) (distance \(distance))")
                 }
                 if !report.decisions.isEmpty {

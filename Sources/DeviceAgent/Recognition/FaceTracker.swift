@@ -9,6 +9,9 @@ public struct FaceTracker: Sendable {
     public enum Candidate: Hashable, Sendable {
         case student(String)
         case unknown
+
+        /// The student's id; nil for an unknown face.
+        public var studentId: String? { if case .student(let id) = self { id } else { nil } }
     }
 
     public struct Settings: Sendable {

@@ -38,9 +38,13 @@ final class FramePictures {
     /// Gray at 1/8: one value per 8x8 block (a JPEG's DC coefficients, nearly free to decode).
     func motion() throws -> GrayImage {
         if let motionImage { return motionImage }
-        let image = try stages.measure(.decode) { () throws -> GrayImage in
-            if let jpeg { return try GrayImage(decodingJPEG: jpeg, scaledDownBy: 8) }
-            return try gray().shrunk(width: max(1, width / 8), height: max(1, height / 8))
+        let image: GrayImage
+        if let jpeg {
+            image = try stages.measure(.decode) { try GrayImage(decodingJPEG: jpeg, scaledDownBy: 8) }
+        } else {
+            // gray() counts its own decoding: only the shrinking is counted here.
+            let gray = try gray()
+            image = stages.measure(.decode) { MotionMap.eighth(of: gray) }
         }
         motionImage = image
         return image
@@ -48,9 +52,12 @@ final class FramePictures {
 
     func gray() throws -> GrayImage {
         if let grayImage { return grayImage }
-        let image = try stages.measure(.decode) { () throws -> GrayImage in
-            if let jpeg { return try GrayImage(decodingJPEG: jpeg) }
-            return GrayImage(try color())
+        let image: GrayImage
+        if let jpeg {
+            image = try stages.measure(.decode) { try GrayImage(decodingJPEG: jpeg) }
+        } else {
+            let color = try color()
+            image = stages.measure(.decode) { GrayImage(color) }
         }
         grayImage = image
         return image

@@ -17,8 +17,12 @@ public struct MotionMap: Sendable, Equatable {
 
     /// From a whole colour frame (block averages of its luma).
     public init(of image: RGBImage) {
-        let gray = GrayImage(image)
-        self.init(eighth: gray.shrunk(width: max(1, image.width / Self.cellSize), height: max(1, image.height / Self.cellSize)))
+        self.init(eighth: Self.eighth(of: GrayImage(image)))
+    }
+
+    /// A gray frame at 1/8 of its size by block averages, for frames that are not JPEG.
+    public static func eighth(of gray: GrayImage) -> GrayImage {
+        gray.shrunk(width: max(1, gray.width / cellSize), height: max(1, gray.height / cellSize))
     }
 
     /// The cells (column, row) whose brightness changed by more than `threshold` since `earlier`;

@@ -53,8 +53,7 @@ public struct RecognitionTimeline: Sendable, Codable {
     }
 
     mutating func decided(_ id: Int, as who: FaceTracker.Candidate, distance: Double?, frame: Int) {
-        let name = if case .student(let student) = who { student } else { "unknown" }
-        byId[id]?.decisions.append(Decision(frame: frame, who: name, distance: distance))
+        byId[id]?.decisions.append(Decision(frame: frame, who: who.studentId ?? "unknown", distance: distance))
     }
 
     enum CodingKeys: String, CodingKey { case frames, forgotten, tracks }

@@ -28,8 +28,6 @@ public actor Recognizer {
         public let decisions: [Decision]
         /// True when a face not yet decided is in view ("Please Wait...").
         public let undecidedInView: Bool
-        /// Whether the whole frame was searched (else only around faces and movement, or nowhere).
-        public let wholeFrame: Bool
         /// Where faces were looked for, and how.
         public let searched: [ScanPlanner.Region]
         public let tracks: [FaceInView]
@@ -87,7 +85,7 @@ public actor Recognizer {
         // Every frame, searched or not: the tracker counts frames to know how long ago it saw each face.
         let gray = boxes.isEmpty ? nil : try pictures.gray()
         let ids = stages.measure(.tracking) {
-            tracker.advance(boxes, searched: regions.map(\.area)) { box in gray.map { FaceLook.of(box, in: $0) } ?? [] }
+            tracker.advance(boxes, searched: regions.map(\.area), look: gray.map { gray in { FaceLook.of($0, in: gray) } })
         }
         timeline.saw(ids, boxes: boxes, frame: number)
         let due = ids.indices.filter { tracker.needsDescription(ids[$0]) }
@@ -110,7 +108,7 @@ public actor Recognizer {
         }
         let inView = tracker.tracks.filter { $0.unseenFrames == 0 }
         return FrameReport(faces: boxes, described: faces.count, decisions: decisions, undecidedInView: inView.contains { $0.decided == nil },
-                           wholeFrame: regions.contains { $0.area == pictures.bounds }, searched: regions,
+                           searched: regions,
                            tracks: inView.map { FaceInView(box: $0.box, who: $0.decided) })
     }
 

@@ -147,7 +147,6 @@ public struct ScanPlanner: Sendable {
         let near = neighbours.filter { face in
             let reach = face.box.width
             return face.box.grown(dx: reach * 2, dy: reach, within: bounds).overlap(with: blob) > 0
-                || blob.contains(face.box)
         }
         let expected = near.isEmpty ? nil : Double(near.map(\.box.width).reduce(0, +)) / Double(near.count)
         if let expected, Double(blob.width) < expected * 0.6 { return nil }

@@ -20,8 +20,7 @@ struct StreakTrackDoor: Sendable {
             watch.framesLookedAt += 1
             let report = try await recognizer.process(encoded: jpeg, number: number)
             for decision in report.decisions {
-                let label: String? = if case .student(let name) = decision.who { name } else { nil }
-                watch.decisions.append(BenchDecision(frame: number, time: live.seconds, box: decision.box, label: label))
+                watch.decisions.append(BenchDecision(frame: number, time: live.seconds, box: decision.box, label: decision.who.studentId))
             }
             if trace {
                 let faces = report.tracks.map { "\($0.box)=\($0.who.map { "\($0)" } ?? "?")" }.joined(separator: " ")
