@@ -1,3 +1,4 @@
+import FaceEngine
 import Foundation
 import StreakTrackProtocol
 
@@ -20,6 +21,10 @@ public struct AgentConfiguration: Sendable, Equatable {
     public var caFile: String?
     /// Largest descriptor distance accepted as the same person (the original device used 0.5).
     public var tolerance: Double
+    /// How much farther the second-best student must be than the best (a fraction of the
+    /// best's distance) before anyone is marked: what keeps a look-alike who is not enrolled
+    /// from being marked as the student they resemble (`IdentificationRule`, README).
+    public var margin = IdentificationRule.standard.margin
     /// Where `student_faces.db`, `attendance.json` and the outbox live.
     public var dataDirectory: String
     /// `/dev/videoN`, `rpicam`, `pipe:COMMAND`, a video file, or a folder of images.
@@ -135,6 +140,11 @@ public struct AgentConfiguration: Sendable, Equatable {
         guard tolerance > 0, tolerance < 1 else {
             throw Problem(file: file, key: "tolerance", reason: "must be between 0 and 1 (0.5 is the original device's), got \(tolerance)")
         }
+        let margin = try reader.number("margin") ?? IdentificationRule.standard.margin
+        guard margin >= 0, margin <= 3 else {
+            throw Problem(file: file, key: "margin",
+                          reason: "must be between 0 and 3 (0 turns the check off; \(IdentificationRule.standard.margin) is the default), got \(margin)")
+        }
         var dataDirectory = try reader.string("dataDir") ?? "."
         if !dataDirectory.hasPrefix("/") { dataDirectory = directory.isEmpty ? dataDirectory : directory + "/" + dataDirectory }
         let interval = try reader.number("detectedInterval") ?? 30
@@ -201,6 +211,7 @@ public struct AgentConfiguration: Sendable, Equatable {
             lcd: lcd,
             leds: leds)
         configuration.allowPlaintextSecret = allowPlaintextSecret
+        configuration.margin = margin
         return configuration
     }
 
@@ -219,7 +230,7 @@ public struct AgentConfiguration: Sendable, Equatable {
     }
 
     /// The keys this version reads; others are reported, not fatal (a newer config on an older device).
-    public static let knownKeys: Set<String> = ["website_url", "deviceId", "organizationId", "deviceSecret", "tolerance", "dataDir",
+    public static let knownKeys: Set<String> = ["website_url", "deviceId", "organizationId", "deviceSecret", "tolerance", "margin", "dataDir",
                                                 "camera", "display", "session", "detectedInterval", "stream", "lcd", "leds", "caFile",
                                                 "allowPlaintextSecret"]
 

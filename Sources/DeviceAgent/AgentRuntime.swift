@@ -41,10 +41,11 @@ public final class AgentRuntime: Sendable {
         let store = try await FaceStore(directory: directory)
         let ledger = try await AttendanceLedger(directory: directory, deviceId: configuration.deviceId,
                                                 session: AttendanceTimestamp.day(of: Date()))
-        let recognizer = Recognizer(engine: engine, tolerance: configuration.tolerance)
+        let recognizer = Recognizer(engine: engine, rule: IdentificationRule(tolerance: configuration.tolerance, margin: configuration.margin))
         await recognizer.enroll(try await store.index())
         // Recognition's engine has one worker; a sync encodes with one per core, made from the same models for it alone.
-        let sync = RosterSync(store: store, models: engine.models, downloader: HTTPPhotoDownloader(tls: configuration.tls))
+        let sync = RosterSync(store: store, models: engine.models, downloader: HTTPPhotoDownloader(tls: configuration.tls),
+                              tolerance: configuration.tolerance)
         let rosterState = RosterState()
         let logger = logger, policy = configuration.session
 
@@ -73,6 +74,7 @@ public final class AgentRuntime: Sendable {
                             if total > 0 { await feedback.present(.syncing(done: done, total: total), pattern: nil, thenWelcome: false) }
                         }
                         for problem in report.problems { logger.warning("photo problem: \(problem)") }
+                        Self.logPairsToCheck(report, logger: logger)
                         await recognizer.enroll(try await store.index())
                         await linkBox.value?.useRoster(roster.students)
                         await streamerBox.value?.useRoster(roster.students)
@@ -179,4 +181,18 @@ actor RosterState {
 actor LateBound<Value: Sendable> {
     private(set) var value: Value?
     func set(_ value: Value) { self.value = value }
+}
+
+extension AgentRuntime {
+    /// What a person should check in the roster: students who look alike, and photos that disagree with their owner's others.
+    static func logPairsToCheck(_ report: RosterSync.Report, logger: Logger, limit: Int = 20) {
+        for pair in report.lookAlikes.prefix(limit) {
+            logger.warning("look-alike students: \(pair): a face of either is marked only when clearly nearer one; more photos of both help")
+        }
+        if report.lookAlikes.count > limit { logger.warning("look-alike students: \(report.lookAlikes.count - limit) more pairs") }
+        for photo in report.photosThatDisagree.prefix(limit) {
+            logger.warning("photo to check: \(photo): is it the same person?")
+        }
+        if report.photosThatDisagree.count > limit { logger.warning("photos to check: \(report.photosThatDisagree.count - limit) more") }
+    }
 }

@@ -28,10 +28,10 @@ public actor AttendanceDesk {
     /// Handles the decisions of one frame together, so several people at once
     /// share one screen ("Asha, Ravi / Attendance marked").
     public func handle(_ decisions: [Recognizer.Decision], at date: Date = Date()) async throws {
-        var marked: [String] = [], again: [String] = [], unknown = false
+        var marked: [String] = [], again: [String] = [], unknown = false, unsure = false
         for decision in decisions {
             guard case .student(let id) = decision.who else {
-                unknown = true
+                if decision.who == .unsure { unsure = true } else { unknown = true }
                 continue
             }
             guard let student = roster[id] else { continue }
@@ -53,6 +53,9 @@ public actor AttendanceDesk {
             await feedback.present(.marked(names: marked + again), pattern: .marked)
         } else if !again.isEmpty {
             await feedback.present(.alreadyMarked(names: again), pattern: .alreadyMarked)
+        } else if unsure {
+            // Near two students: nobody is marked, and the person is asked for a better look.
+            await feedback.present(.lookAtTheCamera, pattern: .unsure)
         } else if unknown {
             await feedback.present(.unknownPerson, pattern: .unknown)
         }

@@ -17,6 +17,21 @@ public struct RosterSync: Sendable {
         public var description: String { "\(studentName): \(reason) (\(url))" }
     }
 
+    public struct LookAlikes: Sendable, Equatable, CustomStringConvertible {
+        public let first: String, second: String
+        public let distance: Double
+        public var description: String { "\(first) and \(second) (\(String(format: "%.2f", distance)))" }
+    }
+
+    public struct DisagreeingPhoto: Sendable, Equatable, CustomStringConvertible {
+        public let student: String
+        /// Which photo, from 1, in roster order.
+        public let photo: Int
+        /// To the nearest of the student's other photos.
+        public let distance: Double
+        public var description: String { "\(student)'s photo \(photo) is \(String(format: "%.2f", distance)) from their others" }
+    }
+
     public struct Report: Sendable, Equatable {
         public var students = 0
         public var photos = 0
@@ -27,6 +42,11 @@ public struct RosterSync: Sendable {
         public var problems: [Problem] = []
         /// Students left with no usable photo: they cannot be recognised.
         public var unrecognisable: [String] = []
+        /// Students whose photos are within the tolerance of another student's, closest first: a
+        /// face of either may be near both, and is marked only when clearly nearer one (the margin).
+        public var lookAlikes: [LookAlikes] = []
+        /// Students with a photo far from all their other photos: perhaps a photo of someone else.
+        public var photosThatDisagree: [DisagreeingPhoto] = []
     }
 
     let store: FaceStore
@@ -35,6 +55,9 @@ public struct RosterSync: Sendable {
     let downloader: any PhotoDownloader
     let downloads: Int
     let maxPixels: Int
+    /// Photos of two students within this distance make them look-alikes; one student's
+    /// photo beyond it from all their others disagrees with them (the recognition tolerance).
+    let tolerance: Double
 
     /// - Parameters:
     ///   - workers: photos encoded at once, each by a worker made from `models` for this
@@ -42,7 +65,9 @@ public struct RosterSync: Sendable {
     ///     which recognition, one worker, has no use for after the first sync.
     ///   - downloads: photos fetched ahead of the workers, so that none waits for the network.
     public init(store: FaceStore, models: FaceModels, workers: Int = ProcessInfo.processInfo.activeProcessorCount,
-                downloader: any PhotoDownloader = HTTPPhotoDownloader(), downloads: Int = 4, maxPixels: Int = 40_000_000) {
+                downloader: any PhotoDownloader = HTTPPhotoDownloader(), downloads: Int = 4, maxPixels: Int = 40_000_000,
+                tolerance: Double = IdentificationRule.standard.tolerance) {
+        self.tolerance = tolerance
         self.store = store
         self.models = models
         self.workers = max(1, workers)
@@ -98,8 +123,16 @@ public struct RosterSync: Sendable {
                 start()
             }
         }
-        let usable = Set(try await store.index().labels)
+        let index = try await store.index()
+        let usable = Set(index.labels)
         report.unrecognisable = roster.students.filter { !usable.contains($0.id) }.map(\.name)
+        let names = Dictionary(roster.students.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+        report.lookAlikes = index.lookAlikes(within: tolerance).map {
+            LookAlikes(first: names[$0.first] ?? $0.first, second: names[$0.second] ?? $0.second, distance: $0.distance)
+        }
+        report.photosThatDisagree = index.outlyingPhotos(beyond: tolerance).map {
+            DisagreeingPhoto(student: names[$0.person] ?? $0.person, photo: $0.photo + 1, distance: $0.distance)
+        }
         return report
     }
 

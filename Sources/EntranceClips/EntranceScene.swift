@@ -20,19 +20,30 @@ public struct EntranceScene: Sendable {
         }
     }
 
+    /// Where a walker's photo comes from.
+    public enum PhotoSet: Sendable, Equatable {
+        /// `../shared/faces/<identity>/<photo>`.
+        case shared
+        /// dlib's example photos of five Johns, which Debian ships with libdlib
+        /// (`/usr/share/doc/libdlib19.1/examples/johns/John_Savage/<photo>` for `john_savage`).
+        case dlibJohns
+    }
+
     public struct Walker: Sendable {
         /// The person (a folder name of the photo set, like `barack_obama`).
         public let identity: String
         /// The photo they walk in as (never the one they are enrolled with).
         public let photo: String
+        public let photoSet: PhotoSet
         public let enrolled: Bool
         /// In time order; the walker is in the scene from the first waypoint to the last.
         public let path: [Waypoint]
 
-        public init(_ identity: String, photo: String, enrolled: Bool, path: [Waypoint]) {
+        public init(_ identity: String, photo: String, from photoSet: PhotoSet = .shared, enrolled: Bool, path: [Waypoint]) {
             precondition(path.count >= 2 && zip(path, path.dropFirst()).allSatisfy { $0.time < $1.time }, "a path needs two waypoints in time order")
             self.identity = identity
             self.photo = photo
+            self.photoSet = photoSet
             self.enrolled = enrolled
             self.path = path
         }
@@ -55,7 +66,15 @@ public struct EntranceScene: Sendable {
     public let height: Int
     public let walkers: [Walker]
 
-    public init(name: String, duration: Double, framesPerSecond: Double = 15, width: Int = 640, height: Int = 480, walkers: [Walker]) {
+    /// People on the roster who do not walk in (from the shared photos): a bigger roster, for look-alikes to be near.
+    public let alsoEnrolled: [String]
+
+    /// The people enrolled for this scene: everyone who walks in enrolled, and `alsoEnrolled`.
+    public var enrolledIdentities: Set<String> { Set(walkers.filter(\.enrolled).map(\.identity) + alsoEnrolled) }
+
+    public init(name: String, duration: Double, framesPerSecond: Double = 15, width: Int = 640, height: Int = 480, walkers: [Walker],
+                alsoEnrolled: [String] = []) {
+        self.alsoEnrolled = alsoEnrolled
         self.name = name
         self.duration = duration
         self.framesPerSecond = framesPerSecond

@@ -68,6 +68,19 @@ public struct FaceIndex<Label: Hashable & Sendable>: Sendable {
         return best.values.sorted { ($0.distance, $0.position) < ($1.distance, $1.position) }
     }
 
+    /// Squared distance in single precision from the descriptor at `position` to `query` (for ranking only).
+    func squaredDistance(at position: Int, to query: UnsafeBufferPointer<Float>) -> Float {
+        rows.withUnsafeBufferPointer { rows in
+            var sum: Float = 0
+            let base = position * FaceDescriptor.length
+            for i in 0..<FaceDescriptor.length {
+                let d = rows[base + i] - query[i]
+                sum += d * d
+            }
+            return sum
+        }
+    }
+
     public func descriptor(at position: Int) -> FaceDescriptor {
         let length = FaceDescriptor.length
         return FaceDescriptor(unchecked: Array(rows[position * length..<(position + 1) * length]))

@@ -34,6 +34,12 @@ struct AttendanceDeskTests {
         try await desk.handle(decide(.unknown))
         await feedback.settle()
         #expect(output.recorded.contains(.screen(["Unknown Person", "", "", ""])))
+
+        // Near two students: nobody marked, the person asked for a better look.
+        try await desk.handle(decide(.unsure))
+        await feedback.settle()
+        #expect(output.recorded.contains(.screen(["Not sure who you are", "Please look at", "the camera", ""])))
+        #expect(try await ledger.pending().count == 2, "an unsure face marks nobody")
         await ledger.close()
     }
 }

@@ -22,11 +22,11 @@ struct FaceTrackerTests {
     @Test func oneBadFrameCannotDecide() {
         var tracker = FaceTracker()
         let id = tracker.advance([box(0, 0)])[0]
-        #expect(tracker.observe(id, .student("ravi")) == nil, "a single description decides nothing")
+        #expect(tracker.observe(id, as: "ravi") == nil, "a single description decides nothing")
         _ = tracker.advance([box(2, 0)])
-        #expect(tracker.observe(id, .student("asha")) == nil, "disagreement starts over")
+        #expect(tracker.observe(id, as: "asha") == nil, "disagreement starts over")
         _ = tracker.advance([box(4, 0)])
-        #expect(tracker.observe(id, .student("asha")) == .student("asha"), "two in a row decide")
+        #expect(tracker.observe(id, as: "asha") == .student("asha"), "two in a row decide")
         _ = tracker.advance([box(6, 0)])
         #expect(!tracker.needsDescription(id), "a decided face is not described on every frame")
     }
@@ -36,13 +36,25 @@ struct FaceTrackerTests {
         settings.recheckEvery = 3
         var tracker = FaceTracker(settings: settings)
         let id = tracker.advance([box(0, 0)])[0]
-        _ = tracker.observe(id, .unknown)
+        _ = tracker.observe(id, as: "a stranger")
         _ = tracker.advance([box(0, 0)])
-        #expect(tracker.observe(id, .unknown) == .unknown)
+        #expect(tracker.observe(id, as: "a stranger") == .unknown)
         for _ in 0..<3 { _ = tracker.advance([box(0, 0)]) }
         #expect(tracker.needsDescription(id), "rechecked after 3 frames")
-        #expect(tracker.observe(id, .student("asha")) == nil, "a recheck that disagrees undoes the decision")
+        #expect(tracker.observe(id, as: "asha") == nil, "a recheck that disagrees undoes the decision")
         #expect(tracker.tracks.first?.decided == nil)
+    }
+
+    @Test func aStrangerWhoseFaceHasComeMuchNearerIsDescribedAgain() {
+        var tracker = FaceTracker()
+        let id = tracker.advance([box(100, 100, size: 60)])[0]
+        _ = tracker.observe(id, as: "a stranger")
+        _ = tracker.advance([box(100, 100, size: 62)])
+        #expect(tracker.observe(id, as: "a stranger") == .unknown)
+        _ = tracker.advance([box(100, 100, size: 70)])
+        #expect(!tracker.needsDescription(id), "a little nearer: still unknown")
+        _ = tracker.advance([box(100, 100, size: 84)])
+        #expect(tracker.needsDescription(id), "a third wider than when described: described again")
     }
 
     @Test func unseenTracksAreDropped() {
@@ -57,9 +69,9 @@ struct FaceTrackerTests {
     func decidedAsha(_ settings: FaceTracker.Settings = FaceTracker.Settings()) -> (FaceTracker, Int) {
         var tracker = FaceTracker(settings: settings)
         let id = tracker.advance([box(100, 100)])[0]
-        _ = tracker.observe(id, .student("asha"))
+        _ = tracker.observe(id, as: "asha")
         _ = tracker.advance([box(100, 100)])
-        _ = tracker.observe(id, .student("asha"))
+        _ = tracker.observe(id, as: "asha")
         return (tracker, id)
     }
 
@@ -73,8 +85,8 @@ struct FaceTrackerTests {
         for _ in 0..<(tracker.settings.jumpMemory + 1) { _ = tracker.advance([], searched: []) }
         #expect(tracker.advance([box(290, 100)]) == [id])
         #expect(tracker.needsDescription(id), "a face found by a jump long after: described before it counts as Asha")
-        #expect(tracker.observe(id, .student("ravi")) == nil && tracker.tracks.first?.decided == nil, "someone else: undecided")
-        #expect(tracker.observe(id, .student("ravi")) == .student("ravi"), "two descriptions decide the newcomer")
+        #expect(tracker.observe(id, as: "ravi") == nil && tracker.tracks.first?.decided == nil, "someone else: undecided")
+        #expect(tracker.observe(id, as: "ravi") == .student("ravi"), "two descriptions decide the newcomer")
     }
 
     @Test func aFaceLongOutOfSightIsDescribedAgainEvenWhereItWas() {
@@ -93,7 +105,7 @@ struct FaceTrackerTests {
         #expect(!tracker.needsDescription(id))
         tracker.doubtAll()
         #expect(tracker.needsDescription(id), "after a cut, whoever stands there may be someone else")
-        #expect(tracker.observe(id, .student("asha")) == nil, "the same person: no new decision, nothing marked twice")
+        #expect(tracker.observe(id, as: "asha") == nil, "the same person: no new decision, nothing marked twice")
         #expect(!tracker.needsDescription(id) && tracker.tracks.first?.decided == .student("asha"))
     }
 
@@ -103,12 +115,48 @@ struct FaceTrackerTests {
         var tracker = FaceTracker(settings: settings)
         let dark = [UInt8](repeating: 20, count: 64), light = (0..<64).map { UInt8($0 * 4) }
         let id = tracker.advance([box(100, 100)]) { _ in dark }[0]
-        _ = tracker.observe(id, .student("asha"))
+        _ = tracker.observe(id, as: "asha")
         _ = tracker.advance([box(100, 100)]) { _ in dark }
-        _ = tracker.observe(id, .student("asha"))
+        _ = tracker.observe(id, as: "asha")
         _ = tracker.advance([box(100, 100)]) { _ in light }
         #expect(!tracker.needsDescription(id), "one changed look right after a description is not enough")
         for _ in 0..<2 { _ = tracker.advance([box(100, 100)]) { _ in light } }
         #expect(tracker.needsDescription(id), "still changed after lookRecheckAfter sightings: described again")
+    }
+}
+
+/// People as descriptors, for tests of deciding: each enrolled person a direction
+/// of their own (so two people are 1.41 apart), the twins 0.3 apart, and a
+/// stranger in a direction nobody enrolled has.
+enum People {
+    static let names = ["asha", "ravi", "a stranger", "twin a", "twin b"]
+    static let enrolled = ["asha", "ravi", "twin a", "twin b"]
+
+    static func face(_ name: String) -> FaceDescriptor {
+        var values = [Float](repeating: 0, count: FaceDescriptor.length)
+        switch name {
+        case "twin a": values[3] = 1
+        case "twin b": values[3] = 0.955; values[4] = 0.296
+        case "between the twins": values[3] = 0.989; values[4] = 0.149
+        default: values[names.firstIndex(of: name)!] = 1
+        }
+        return try! FaceDescriptor(values)
+    }
+
+    static let index: FaceIndex<String> = {
+        var index = FaceIndex<String>()
+        for name in enrolled { index.add(face(name), label: name) }
+        return index
+    }()
+
+    static func judge(_ descriptor: FaceDescriptor) -> IdentificationRule.Verdict<String> {
+        IdentificationRule.standard.verdict(for: descriptor, in: index)
+    }
+}
+
+extension FaceTracker {
+    /// Describes the face on track `id` as `person` looks.
+    mutating func observe(_ id: Int, as person: String) -> Candidate? {
+        observe(id, People.face(person), judge: People.judge)?.who
     }
 }

@@ -18,7 +18,7 @@ struct RecognizerTests {
                 index.add(face.descriptor, label: person)
             }
         }
-        let recognizer = Recognizer(engine: engine, tolerance: 0.5)
+        let recognizer = Recognizer(engine: engine, rule: .standard)
         await recognizer.enroll(index)
 
         let path = try await Clips.make(of: ["barack_obama/2.jpg", "chris_pratt/1.jpg", "joe_biden/2.jpg", "john_salley/2.jpg"])

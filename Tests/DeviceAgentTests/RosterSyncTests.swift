@@ -73,6 +73,31 @@ struct RosterSyncTests {
     }
 }
 
+extension RosterSyncTests {
+    /// A photo of Joe Biden filed under Asha, beside two of Barack Obama, while Ravi is enrolled
+    /// with another photo of Joe Biden: the sync names both the photo to check and the pair.
+    @Test func aPhotoOfSomeoneElseAndTheLookAlikesItMakesAreReported() async throws {
+        let files = try Fixtures.scratchDirectory()
+        for (name, source) in ["a1.jpg": "barack_obama/1.jpg", "a2.jpg": "barack_obama/2.jpg", "a3.jpg": "joe_biden/2.jpg", "r1.jpg": "joe_biden/1.jpg"] {
+            try FileManager.default.copyItem(atPath: Fixtures.face(source), toPath: files + "/" + name)
+        }
+        let server = try await TestFileServer.start(serving: files)
+        defer { server.kill() }
+        let base = "http://127.0.0.1:\(server.port)"
+        let asha = RosterStudent(id: "a", name: "Asha Verma", enrollmentNo: "1", images: ["a1.jpg", "a2.jpg", "a3.jpg"].map { "\(base)/\($0)" })
+        let ravi = RosterStudent(id: "r", name: "Ravi Kumar", enrollmentNo: "2", images: ["\(base)/r1.jpg"])
+        let store = try await FaceStore(directory: try Fixtures.scratchDirectory())
+        let report = try await RosterSync(store: store, models: await Fixtures.engine.models, tolerance: 0.5).run(Roster(students: [asha, ravi]))
+        #expect(report.encoded == 4)
+        #expect(report.photosThatDisagree.map(\.photo) == [3] && report.photosThatDisagree.first?.student == "Asha Verma",
+                "the photo of someone else, and only it: \(report.photosThatDisagree)")
+        let pair = try #require(report.lookAlikes.first)
+        #expect(report.lookAlikes.count == 1 && Set([pair.first, pair.second]) == ["Asha Verma", "Ravi Kumar"] && pair.distance < 0.5)
+        await store.close()
+        await server.stop()
+    }
+}
+
 /// Photo hosts that misbehave on purpose: one that trickles its body, one that
 /// redirects elsewhere; and our backend's links, signed anew on every roster.
 @Suite("Roster sync against hostile photo hosts")

@@ -63,6 +63,27 @@ struct FacesCommandTests {
         #expect(strict.lines == ["\(Fixtures.face("barack_obama/2.jpg")),unknown_person"])
     }
 
+    @Test func evaluateReportsOutcomesHistogramAndProjections() async throws {
+        let gallery = try knownPeople(["obama": ["barack_obama/1.jpg"], "biden": ["joe_biden/1.jpg", "joe_biden/1.jpg"]])
+        let probes = try knownPeople(["obama": ["barack_obama/2.jpg", "barack_obama/3.jpg"], "pratt": ["chris_pratt/1.jpg", "_nonfaces/cat.jpg"]])
+        let svg = try Fixtures.scratchDirectory() + "/histogram.svg"
+        let result = try await streaktrack("faces", "evaluate", gallery, probes, "--tolerances", "0.3,0.5", "--margins", "0,0.25", "--svg", svg)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.lines.contains("enrolled: 2 people, 3 photos; probes: 2 of enrolled people, 1 of 1 strangers"))
+        #expect(result.lines.contains { $0.hasPrefix("skipped ") && $0.hasSuffix("pratt/1.jpg: no face") }, "the cat has no face")
+        // Obama's probes are 0.36 and 0.33 from his enrolment photo: both named at 0.5, neither at 0.3.
+        let rows = result.lines.filter { $0.hasPrefix("     0.") && $0.contains("%") && !$0.contains(" / ") }
+        #expect(rows.count == 4)
+        #expect(rows.contains { $0.hasPrefix("     0.50    0.25") && $0.contains("2/2 100%") && $0.hasSuffix("0/1 0%") })
+        #expect(rows.contains { $0.hasPrefix("     0.30    0.00") && $0.contains("0/2 0%") })
+        #expect(result.lines.contains { $0.hasPrefix("0.35-0.40") && $0.contains("S") }, "the histogram has Obama's 2.jpg at 0.36")
+        #expect(result.lines.contains { $0.contains("N = 1000") })
+        #expect(try String(contentsOfFile: svg, encoding: .utf8).hasPrefix("<svg"))
+
+        let wrong = try await streaktrack("faces", "evaluate", gallery, probes, "--tolerances", "half")
+        #expect(wrong.status != 0 && wrong.stderr.contains("--tolerances takes numbers separated by commas"))
+    }
+
     /// face_recognition's command line shrinks a photo over 1600 px with Pillow's
     /// thumbnail before identifying; so do we (the distances show which pixels were used).
     @Test func identifyShrinksLargePhotosAsFaceRecognitionDoes() async throws {

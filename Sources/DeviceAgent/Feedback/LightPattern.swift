@@ -24,6 +24,10 @@ public struct LightPattern: Equatable, Sendable {
     public static let marked = hold(Lights(green: true), for: .seconds(2))
     public static let alreadyMarked = blink(Lights(yellow: true), times: 3, period: .milliseconds(200))
     public static let unknown = hold(Lights(red: true), for: .seconds(1))
+    /// Yellow then red, twice: seen, but not sure who (a look-alike of two students).
+    public static let unsure = LightPattern((0..<2).flatMap { _ in
+        [Step(lights: Lights(yellow: true), duration: .milliseconds(250)), Step(lights: Lights(red: true), duration: .milliseconds(250))]
+    })
     public static let faceSeen = hold(Lights(yellow: true), for: .milliseconds(500))
     public static let error = blink(Lights(red: true), times: 2, period: .milliseconds(250))
 }

@@ -13,6 +13,8 @@ public enum Screen: Equatable, Sendable {
     case marked(names: [String])
     case alreadyMarked(names: [String])
     case unknownPerson
+    /// The face looks like more than one student: nobody is marked until it is clear.
+    case lookAtTheCamera
     case error(String)
 
     /// The lines for a screen of `columns` by `rows`.
@@ -28,6 +30,7 @@ public enum Screen: Equatable, Sendable {
         case .marked(let names): Self.names(names, rows: rows - 1) + ["Attendance marked"]
         case .alreadyMarked(let names): Self.names(names, rows: rows - 1) + ["Already marked"]
         case .unknownPerson: ["Unknown Person"]
+        case .lookAtTheCamera: ["Not sure who you are", "Please look at", "the camera"]
         case .error(let reason): ["Error"] + Self.wrap(reason, columns: columns, rows: rows - 1)
         }
         let fitted = content.prefix(rows).map { Self.fit($0, columns: columns) }

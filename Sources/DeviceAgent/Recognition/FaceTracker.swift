@@ -1,22 +1,15 @@
 import FaceEngine
 
 /// Follows faces from frame to frame by how much their boxes overlap, so that a
-/// face already identified is not described again on every frame, and decides
-/// who a face is only when successive descriptions agree: one bad frame cannot
-/// mark the wrong student.
+/// face already identified is not described again on every frame, and keeps
+/// each face's descriptions together (`FaceIdentity`), so that a face is
+/// decided from several frames: one bad frame cannot mark the wrong student.
 public struct FaceTracker: Sendable {
-    /// What one description of a face said.
-    public enum Candidate: Hashable, Sendable {
-        case student(String)
-        case unknown
-
-        /// The student's id; nil for an unknown face.
-        public var studentId: String? { if case .student(let id) = self { id } else { nil } }
-    }
+    public typealias Candidate = FaceIdentity.Candidate
 
     public struct Settings: Sendable {
-        /// Descriptions in a row that must agree before a face is decided.
-        public var confirmations = 2
+        /// How descriptions of a face become a decision.
+        public var identity = FaceIdentity.Settings()
         /// A decided face is described again every this many frames, to catch a track that jumped to another face.
         public var recheckEvery = 45
         /// Frames a face may go unseen before its track is dropped.
@@ -40,14 +33,19 @@ public struct FaceTracker: Sendable {
         public var jumpMemory = 4
         /// Frames out of sight after which any face found where it was is described again.
         public var outOfSightMemory = 30
+        /// A face decided unknown is described again once it is this many times as wide as when last described.
+        public var grownEnough = 1.3
+        /// An unsure face is described again every this many frames.
+        public var unsureRedescribeEvery = 2
         public init() {}
     }
 
     public struct Track: Sendable, Equatable {
         public let id: Int
         public fileprivate(set) var box: FaceBox
-        public fileprivate(set) var decided: Candidate?
-        fileprivate var streak: (candidate: Candidate, count: Int)?
+        fileprivate var identity: FaceIdentity
+        /// Who the face was decided to be (nil: not yet).
+        public var decided: Candidate? { identity.decided }
         fileprivate var unseen = 0
         fileprivate var sinceDescription = Int.max
         /// The look when last described, and now; and where it was described.
@@ -118,7 +116,7 @@ public struct FaceTracker: Sendable {
                 if tracks[t].sinceDescription != .max { tracks[t].sinceDescription += 1 }
                 ids.append(tracks[t].id)
             } else {
-                var track = Track(id: nextId, box: box, decided: nil)
+                var track = Track(id: nextId, box: box, identity: FaceIdentity(settings: settings.identity))
                 track.lastSeen = frame
                 track.look = look?(box)
                 tracks.append(track)
@@ -153,31 +151,30 @@ public struct FaceTracker: Sendable {
     public func needsDescription(_ id: Int) -> Bool {
         guard let track = tracks.first(where: { $0.id == id }) else { return false }
         if track.decided == nil || track.doubtful || track.sinceDescription >= settings.recheckEvery { return true }
+        // Unsure (near two students): described now and then, in case the person turns to the camera.
+        if track.decided == .unsure { return track.sinceDescription >= settings.unsureRedescribeEvery }
+        // Not named while far away: a face that has come much nearer describes better.
+        if track.decided == .unknown, let then = track.describedBox, Double(track.box.width) >= Double(then.width) * settings.grownEnough {
+            return true
+        }
         if track.sinceDescription >= settings.lookRecheckAfter, let now = track.look, let then = track.describedLook,
            FaceLook.difference(now, then) > settings.lookChange { return true }
         return false
     }
 
-    /// Records what a description said. Returns the decision when this one
-    /// completes it (a face decided once is not reported again unless it changes).
-    public mutating func observe(_ id: Int, _ candidate: Candidate) -> Candidate? {
+    /// Records one description of the face on track `id`; `judge` says who a descriptor is
+    /// (`IdentificationRule`). Returns the decision when this description makes or changes it
+    /// (a face decided once is not reported again unless it changes).
+    public mutating func observe(_ id: Int, _ descriptor: FaceDescriptor,
+                                 judge: (FaceDescriptor) -> IdentificationRule.Verdict<String>) -> FaceIdentity.Decision? {
         guard let t = tracks.firstIndex(where: { $0.id == id }) else { return nil }
         tracks[t].sinceDescription = 0
         tracks[t].doubtful = false
         tracks[t].describedLook = tracks[t].look
         tracks[t].describedBox = tracks[t].box
-        if let streak = tracks[t].streak, streak.candidate == candidate {
-            tracks[t].streak = (candidate, streak.count + 1)
-        } else {
-            tracks[t].streak = (candidate, 1)
-        }
-        guard let streak = tracks[t].streak, streak.count >= settings.confirmations, tracks[t].decided != candidate else {
-            // A decided face whose recheck disagrees loses its decision until descriptions agree again.
-            if let decided = tracks[t].decided, decided != candidate { tracks[t].decided = nil }
-            return nil
-        }
-        tracks[t].decided = candidate
-        return candidate
+        // A face of 150 px or more describes as well as a photo; smaller ones count for less in the pool.
+        let weight = min(1, Double(tracks[t].box.width) / 150)
+        return tracks[t].identity.add(descriptor, weight: weight, judge: judge)
     }
 }
 

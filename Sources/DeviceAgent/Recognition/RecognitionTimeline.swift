@@ -21,7 +21,7 @@ public struct RecognitionTimeline: Sendable, Codable {
 
     public struct Decision: Sendable, Codable, Equatable {
         public let frame: Int
-        /// A student's id, or "unknown".
+        /// A student's id, "unknown", or "unsure" (near two students: nobody marked).
         public let who: String
         /// Distance to the nearest enrolled photo (nil with nobody enrolled).
         public let distance: Double?
@@ -53,7 +53,7 @@ public struct RecognitionTimeline: Sendable, Codable {
     }
 
     mutating func decided(_ id: Int, as who: FaceTracker.Candidate, distance: Double?, frame: Int) {
-        byId[id]?.decisions.append(Decision(frame: frame, who: who.studentId ?? "unknown", distance: distance))
+        byId[id]?.decisions.append(Decision(frame: frame, who: who.reportName, distance: distance))
     }
 
     enum CodingKeys: String, CodingKey { case frames, forgotten, tracks }

@@ -5,13 +5,15 @@ import FaceEngine
 /// faces are looked for (in gray) only where something moved or a face not yet
 /// decided is; a face is followed from frame to frame and described (in colour)
 /// only until successive descriptions agree, then rarely rechecked; each
-/// description is matched against every enrolled photo.
+/// description is matched against every enrolled photo, and a face is named
+/// from its descriptions pooled (`FaceIdentity`) under an open-set rule
+/// (`IdentificationRule`: near enough, and clearly nearer than anyone else).
 public actor Recognizer {
     public struct Decision: Sendable, Equatable {
         public let track: Int
         public let who: FaceTracker.Candidate
         public let box: FaceBox
-        /// Distance to the nearest enrolled photo (nil with nobody enrolled).
+        /// Distance from the face's pooled descriptor to the nearest enrolled photo (nil with nobody enrolled).
         public let distance: Double?
 
         public init(track: Int, who: FaceTracker.Candidate, box: FaceBox, distance: Double?) {
@@ -46,18 +48,18 @@ public actor Recognizer {
 
     private let engine: FaceEngine
     private let detector: FaceDetector
-    private let tolerance: Double
+    private let rule: IdentificationRule
     public let stages: StageClock
     private var tracker: FaceTracker
     private var planner: ScanPlanner
     private var index = FaceIndex<String>()
     public private(set) var timeline = RecognitionTimeline()
 
-    public init(engine: FaceEngine, tolerance: Double, detector: FaceDetector = .standard,
+    public init(engine: FaceEngine, rule: IdentificationRule, detector: FaceDetector = .standard,
                 tracking: FaceTracker.Settings = FaceTracker.Settings(), scanning: ScanPlanner.Settings = ScanPlanner.Settings(),
                 stages: StageClock = StageClock()) {
         self.engine = engine
-        self.tolerance = tolerance
+        self.rule = rule
         self.detector = detector
         self.stages = stages
         tracker = FaceTracker(settings: tracking)
@@ -98,12 +100,13 @@ public actor Recognizer {
         }
         var decisions: [Decision] = []
         for (position, face) in zip(due, faces) {
-            let nearest = stages.measure(.matching) { index.nearest(to: face.descriptor) }
-            let candidate: FaceTracker.Candidate = if let nearest, nearest.distance <= tolerance { .student(nearest.label) } else { .unknown }
             timeline.described(ids[position], frame: number)
-            if let decided = tracker.observe(ids[position], candidate) {
-                decisions.append(Decision(track: ids[position], who: decided, box: boxes[position], distance: nearest?.distance))
-                timeline.decided(ids[position], as: decided, distance: nearest?.distance, frame: number)
+            let decision = stages.measure(.matching) {
+                tracker.observe(ids[position], face.descriptor) { [index, rule] in rule.verdict(for: $0, in: index) }
+            }
+            if let decision {
+                decisions.append(Decision(track: ids[position], who: decision.who, box: boxes[position], distance: decision.distance))
+                timeline.decided(ids[position], as: decision.who, distance: decision.distance, frame: number)
             }
         }
         let inView = tracker.tracks.filter { $0.unseenFrames == 0 }

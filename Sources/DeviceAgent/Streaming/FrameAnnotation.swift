@@ -2,7 +2,8 @@ import FaceEngine
 
 /// What the device sees, drawn on a stream frame: a box around each face, green
 /// for a student it knows, red for an unknown person, yellow while it is still
-/// deciding, and the name (or "UNKNOWN") on a dark strip above it.
+/// deciding, orange when it looks like more than one student, and the name (or
+/// "Unknown", "Unsure") on a dark strip above it.
 extension RGBImage {
     public func annotated(_ faces: [Recognizer.FaceInView], names: [String: String], scale: Int = 2) -> RGBImage {
         guard !faces.isEmpty else { return self }
@@ -11,12 +12,14 @@ extension RGBImage {
             let colour: (UInt8, UInt8, UInt8) = switch face.who {
             case .student: (0, 220, 0)
             case .unknown: (230, 0, 0)
+            case .unsure: (255, 120, 0)
             case nil: (240, 200, 0)
             }
             canvas.outline(face.box, colour: colour)
             let label: String? = switch face.who {
             case .student(let id): names[id] ?? id
             case .unknown: "Unknown"
+            case .unsure: "Unsure"
             case nil: nil
             }
             if let label { canvas.label(label, above: face.box, colour: colour, scale: scale) }

@@ -26,7 +26,10 @@ struct RecognitionBenchCommand: AsyncParsableCommand {
     @Option(help: "The shared face photos (default: $STREAKTRACK_SHARED/faces, else ../shared/faces).")
     var photos: String?
 
-    @Option(name: .customLong("clip"), help: "Play only these clips (by number, 1–5; repeatable).")
+    @Option(name: .customLong("clips"), help: "Which clips: entrances (five entrance clips) or look-alikes (strangers who resemble an enrolled student, two clips).")
+    var clipSet: BenchClipSet = .entrances
+
+    @Option(name: .customLong("clip"), help: "Play only these clips of the set (by number; repeatable).")
     var clips: [Int] = []
 
     @Option(name: .customLong("pipeline"), help: "original or streaktrack (repeatable; default both).")
@@ -34,6 +37,9 @@ struct RecognitionBenchCommand: AsyncParsableCommand {
 
     @Option(help: "Largest descriptor distance that counts as the same person.")
     var tolerance = 0.5
+
+    @Option(help: "How much nearer the best student must be than the second best (StreakTrack's pipeline; 0: off).")
+    var margin = IdentificationRule.standard.margin
 
     @Option(name: .customLong("write-clips"), help: "Also write each clip to this folder as an MP4 (for `streaktrack run --camera`), with its script.")
     var writeClips: String?
@@ -53,12 +59,13 @@ struct RecognitionBenchCommand: AsyncParsableCommand {
             throw ValidationError("\(folder)/split.json is missing: give the shared face photos with --photos (../shared/faces)")
         }
         let engine = FaceEngine(models: try FaceModels(files: FaceModelFiles.locate(option: engineOptions.modelDirectory)), workers: 1)
-        let numbers = clips.isEmpty ? Array(1...EntranceClipSet.scenes.count) : clips
+        let all = clipSet.scenes
+        let numbers = clips.isEmpty ? Array(1...all.count) : clips
         let scenes = try numbers.map { number in
-            guard (1...EntranceClipSet.scenes.count).contains(number) else { throw ValidationError("--clip \(number): there are clips 1 to \(EntranceClipSet.scenes.count)") }
-            return EntranceClipSet.scenes[number - 1]
+            guard (1...all.count).contains(number) else { throw ValidationError("--clip \(number): there are clips 1 to \(all.count)") }
+            return all[number - 1]
         }
-        print("recognition benchmark: \(scenes.count) entrance clip(s), 640x480 at 15 fps, played in real time; tolerance \(tolerance)")
+        print("recognition benchmark: \(scenes.count) \(clipSet.rawValue) clip(s), 640x480 at 15 fps, played in real time; tolerance \(tolerance), margin \(margin)")
         print("BLAS: \(FaceModels.blasDescription); OPENBLAS_NUM_THREADS=\(ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] ?? "unset"); cores: \(ProcessInfo.processInfo.activeProcessorCount)")
         let gallery = try await Self.enrol(scenes: scenes, photos: folder, engine: engine)
         let cutouts = try await EntranceClipSet.cutouts(for: scenes, photos: folder, engine: engine)
@@ -72,7 +79,8 @@ struct RecognitionBenchCommand: AsyncParsableCommand {
             let clip = try EntranceClip.render(scene, cutouts: cutouts)
             if let writeClips { try await ClipWriter.write(clip, into: writeClips, number: number) }
             print("\nclip \(number): \(scene.name) (\(String(format: "%.0f", scene.duration)) s, \(clip.frames.count) frames, "
-                  + "\(Set(scene.walkers.filter(\.enrolled).map(\.identity)).count) enrolled people, \(scene.walkers.filter { !$0.enrolled }.count) stranger(s))")
+                  + "\(Set(scene.walkers.filter(\.enrolled).map(\.identity)).count) enrolled people, \(scene.walkers.filter { !$0.enrolled }.count) stranger(s), "
+                  + "\(gallery.count) on the roster)")
             for pipeline in pipelines {
                 try quota?.enter()
                 let result = try await play(clip, through: pipeline, engine: engine, gallery: gallery)
@@ -101,7 +109,7 @@ struct RecognitionBenchCommand: AsyncParsableCommand {
     /// Every enrolled person of the clips, from their enrolment photo.
     static func enrol(scenes: [EntranceScene], photos folder: String, engine: FaceEngine) async throws -> FaceIndex<String> {
         var gallery = FaceIndex<String>()
-        for identity in Set(scenes.flatMap(\.walkers).filter(\.enrolled).map(\.identity)).sorted() {
+        for identity in scenes.reduce(into: Set<String>(), { $0.formUnion($1.enrolledIdentities) }).sorted() {
             let photo = try RGBImage(contentsOfFile: "\(folder)/\(identity)/\(EntranceClipSet.enrolmentPhoto)")
             guard let face = try await engine.faces(in: photo, using: .hog(upsample: 1)).max(by: { $0.box.area < $1.box.area }) else {
                 throw ValidationError("no face in \(folder)/\(identity)/\(EntranceClipSet.enrolmentPhoto)")
@@ -116,7 +124,7 @@ struct RecognitionBenchCommand: AsyncParsableCommand {
                              tolerance: Double) async throws {
         var seen = Set<String>()
         for walker in scenes.flatMap(\.walkers) where walker.enrolled && seen.insert(walker.identity + walker.photo).inserted {
-            let photo = try RGBImage(contentsOfFile: "\(folder)/\(walker.identity)/\(walker.photo)")
+            let photo = try RGBImage(contentsOfFile: EntranceClipSet.file(of: walker, shared: folder))
             guard let face = try await engine.faces(in: photo, using: .hog(upsample: 1)).max(by: { $0.box.area < $1.box.area }),
                   let nearest = gallery.nearestPerLabel(to: face.descriptor).first(where: { $0.label == walker.identity }) else { continue }
             if nearest.distance > tolerance {
@@ -135,7 +143,7 @@ struct RecognitionBenchCommand: AsyncParsableCommand {
             let watch = try await OriginalDevice(engine: engine, index: gallery, tolerance: tolerance, stages: stages).watch(live)
             (result.decisions, result.framesLookedAt) = (watch.decisions, watch.framesLookedAt)
         case .streaktrack:
-            let recognizer = Recognizer(engine: engine, tolerance: tolerance, stages: stages)
+            let recognizer = Recognizer(engine: engine, rule: IdentificationRule(tolerance: tolerance, margin: margin), stages: stages)
             await recognizer.enroll(gallery)
             let watch = try await StreakTrackDoor(recognizer: recognizer).watch(live, trace: trace)
             (result.decisions, result.framesLookedAt, result.trace) = (watch.decisions, watch.framesLookedAt, watch.trace)
@@ -145,6 +153,12 @@ struct RecognitionBenchCommand: AsyncParsableCommand {
         result.score = ClipScore(result.decisions, scene: clip.scene)
         return result
     }
+}
+
+enum BenchClipSet: String, ExpressibleByArgument, CaseIterable, Sendable {
+    case entrances, lookAlikes = "look-alikes"
+
+    var scenes: [EntranceScene] { self == .entrances ? EntranceClipSet.scenes : EntranceClipSet.lookAlikeScenes }
 }
 
 enum BenchPipelineName: String, ExpressibleByArgument, CaseIterable, Sendable {

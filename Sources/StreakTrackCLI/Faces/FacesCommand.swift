@@ -6,7 +6,7 @@ struct FacesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "faces",
         abstract: "Find, describe and identify faces in photos, as Python's face_recognition does.",
-        subcommands: [DetectCommand.self, IdentifyCommand.self, EncodeCommand.self, BenchCommand.self]
+        subcommands: [DetectCommand.self, IdentifyCommand.self, EncodeCommand.self, EvaluateCommand.self, BenchCommand.self]
     )
 }
 

@@ -71,25 +71,13 @@ struct IdentifyCommand: AsyncParsableCommand {
     /// Reads the known people. A photo with several faces counts its first, as
     /// face_recognition does; one with none is skipped with a warning.
     private func enrol(_ directory: String, engine: FaceEngine, detector: FaceDetector) async -> (FaceIndex<String>, Bool) {
-        var photos: [(name: String, path: String)] = []
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: directory))?.sorted()
-        guard let entries else {
+        guard let photos = PeopleFolder.photos(in: directory) else {
             reportFailure("\(directory): cannot read the folder of known people")
             return (FaceIndex(), true)
         }
-        for entry in entries {
-            let path = (directory as NSString).appendingPathComponent(entry)
-            var isDirectory: ObjCBool = false
-            _ = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-            if isDirectory.boolValue {
-                photos += ImageInputs.imagesInFolder(path).map { (entry, $0) }
-            } else if ImageInputs.extensions.contains((entry as NSString).pathExtension.lowercased()) {
-                photos.append(((entry as NSString).deletingPathExtension, path))
-            }
-        }
         var index = FaceIndex<String>()
         var failed = false
-        let names = Dictionary(photos.map { ($0.path, $0.name) }, uniquingKeysWith: { first, _ in first })
+        let names = Dictionary(photos.map { ($0.path, $0.person) }, uniquingKeysWith: { first, _ in first })
         await ImageInputs.process(photos.map(\.path), width: engine.maxWorkers, work: { path in
             try await engine.faces(in: RGBImage(contentsOfFile: path), using: detector)
         }, emit: { path, result in
