@@ -130,6 +130,17 @@ public actor FaceStore {
         return index
     }
 
+    /// Every photo's descriptor by student and photo (`PhotoLink.identity` of its link).
+    public func descriptorsByPhoto() async throws -> [String: [String: FaceDescriptor]] {
+        var descriptors: [String: [String: FaceDescriptor]] = [:]
+        for row in try await database.query(
+            "SELECT student_id, url, descriptor FROM photos WHERE outcome = 'encoded' AND model = ?", .text(Self.modelIdentity)) {
+            guard let bytes = row.blob("descriptor"), let descriptor = try? FaceDescriptor(bytes: bytes) else { continue }
+            descriptors[row.text("student_id")!, default: [:]][row.text("url")!] = descriptor
+        }
+        return descriptors
+    }
+
     public func close() async {
         await database.close()
     }

@@ -25,11 +25,12 @@ public struct RosterSync: Sendable {
 
     public struct DisagreeingPhoto: Sendable, Equatable, CustomStringConvertible {
         public let student: String
-        /// Which photo, from 1, in roster order.
+        /// Which photo: its number among the student's photos in the roster, from 1, and its link without a signature.
         public let photo: Int
+        public let url: String
         /// To the nearest of the student's other photos.
         public let distance: Double
-        public var description: String { "\(student)'s photo \(photo) is \(String(format: "%.2f", distance)) from their others" }
+        public var description: String { "\(student)'s photo \(photo) (\(url)) is \(String(format: "%.2f", distance)) from their others" }
     }
 
     public struct Report: Sendable, Equatable {
@@ -123,17 +124,33 @@ public struct RosterSync: Sendable {
                 start()
             }
         }
-        let index = try await store.index()
-        let usable = Set(index.labels)
+        let usable = Set(try await store.index().labels)
         report.unrecognisable = roster.students.filter { !usable.contains($0.id) }.map(\.name)
+        (report.lookAlikes, report.photosThatDisagree) = try await pairsToCheck(roster)
+        return report
+    }
+
+    /// Students who look alike, and photos far from their owner's others, with photos numbered in roster order.
+    private func pairsToCheck(_ roster: Roster) async throws -> ([LookAlikes], [DisagreeingPhoto]) {
+        let stored = try await store.descriptorsByPhoto()
+        var index = FaceIndex<String>()
+        var photos: [(number: Int, url: String)] = []
+        for student in roster.students {
+            for (number, link) in student.images.enumerated() {
+                let url = PhotoLink.identity(of: link)
+                guard let descriptor = stored[student.id]?[url] else { continue }
+                index.add(descriptor, label: student.id)
+                photos.append((number + 1, url))
+            }
+        }
         let names = Dictionary(roster.students.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
-        report.lookAlikes = index.lookAlikes(within: tolerance).map {
+        let lookAlikes = index.lookAlikes(within: tolerance).map {
             LookAlikes(first: names[$0.first] ?? $0.first, second: names[$0.second] ?? $0.second, distance: $0.distance)
         }
-        report.photosThatDisagree = index.outlyingPhotos(beyond: tolerance).map {
-            DisagreeingPhoto(student: names[$0.person] ?? $0.person, photo: $0.photo + 1, distance: $0.distance)
+        let disagreeing = index.outlyingPhotos(beyond: tolerance).map {
+            DisagreeingPhoto(student: names[$0.person] ?? $0.person, photo: photos[$0.position].number, url: photos[$0.position].url, distance: $0.distance)
         }
-        return report
+        return (lookAlikes, disagreeing)
     }
 
     /// A descriptor that came with the roster, when it may stand for encoding the

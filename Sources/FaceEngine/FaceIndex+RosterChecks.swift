@@ -10,8 +10,8 @@ extension FaceIndex {
     /// A person's photo far from all their other photos: perhaps someone else, or a poor photo.
     public struct OutlyingPhoto: Sendable, Equatable {
         public let person: Label
-        /// Which of the person's photos, counting from 0 in insertion order.
-        public let photo: Int
+        /// Where the photo is in the index (insertion order).
+        public let position: Int
         /// The distance to the nearest other photo of the same person.
         public let distance: Double
     }
@@ -41,9 +41,9 @@ extension FaceIndex {
         for (position, label) in labels.enumerated() { positions[label, default: []].append(position) }
         var outliers: [OutlyingPhoto] = []
         for (label, theirs) in positions where theirs.count > 1 {
-            for (photo, position) in theirs.enumerated() {
+            for position in theirs {
                 let nearest = theirs.filter { $0 != position }.map { descriptor(at: $0).distance(to: descriptor(at: position)) }.min()!
-                if nearest > distance { outliers.append(OutlyingPhoto(person: label, photo: photo, distance: nearest)) }
+                if nearest > distance { outliers.append(OutlyingPhoto(person: label, position: position, distance: nearest)) }
             }
         }
         return outliers.sorted { $0.distance > $1.distance }

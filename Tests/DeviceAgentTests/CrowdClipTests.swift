@@ -65,6 +65,9 @@ struct CrowdClipTests {
         #expect(Set(decided.flatMap(\.decisions).map(\.who)).isSuperset(of: Set(ids.values)), "the timeline names who was decided")
         #expect(decided.allSatisfy { $0.describedFrames.count >= 2 && $0.decidedFrame! >= $0.firstFrame },
                 "no face decided on fewer than two descriptions")
+        #expect(report.timeline.descriptions.values.reduce(0, +) == report.timeline.tracks.map(\.describedFrames.count).reduce(0, +),
+                "every description counted under why it was due")
+        #expect((report.timeline.descriptions["undecided"] ?? 0) >= 2 * decided.count)
         #expect((report.cpuSecondsByStage["detection"] ?? 0) > 0 && (report.cpuSecondsByStage["landmarks+descriptors"] ?? 0) > 0)
     }
 }

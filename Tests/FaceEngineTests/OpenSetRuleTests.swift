@@ -93,6 +93,6 @@ struct OpenSetRuleTests {
         #expect(abs(pairs[0].distance - 2 * sin(0.15)) < 1e-6, "the closest of their photos")
         #expect(index.lookAlikes(within: 0.2).isEmpty)
         let stray = index.outlyingPhotos(beyond: 0.5)
-        #expect(stray.map(\.person) == ["asha"] && stray.map(\.photo) == [2], "Asha's third photo, far from her other two")
+        #expect(stray.map(\.person) == ["asha"] && stray.map(\.position) == [2], "Asha's third photo, far from her other two")
     }
 }

@@ -147,19 +147,38 @@ public struct FaceTracker: Sendable {
         for t in tracks.indices { tracks[t].doubtful = true }
     }
 
+    /// Why a face is described again: what a person tuning a door reads in `--report`.
+    public enum DescriptionReason: String, Sendable, Codable, CaseIterable {
+        /// Not decided yet.
+        case undecided
+        /// Found by a jump, after a cut or after long out of sight: perhaps someone else.
+        case doubt
+        /// Decided, and due for its rare recheck.
+        case recheck
+        /// Decided, and its look changed: perhaps someone stepped in where they stood.
+        case look
+        /// Near two students: described now and then until clear.
+        case unsure
+        /// A stranger decided while far away, now much nearer.
+        case nearer
+    }
+
     /// Whether the face on track `id` should be described in this frame.
-    public func needsDescription(_ id: Int) -> Bool {
-        guard let track = tracks.first(where: { $0.id == id }) else { return false }
-        if track.decided == nil || track.doubtful || track.sinceDescription >= settings.recheckEvery { return true }
-        // Unsure (near two students): described now and then, in case the person turns to the camera.
-        if track.decided == .unsure { return track.sinceDescription >= settings.unsureRedescribeEvery }
-        // Not named while far away: a face that has come much nearer describes better.
-        if track.decided == .unknown, let then = track.describedBox, Double(track.box.width) >= Double(then.width) * settings.grownEnough {
-            return true
+    public func needsDescription(_ id: Int) -> Bool { descriptionReason(id) != nil }
+
+    /// Why the face on track `id` should be described in this frame; nil when it need not be.
+    public func descriptionReason(_ id: Int) -> DescriptionReason? {
+        guard let track = tracks.first(where: { $0.id == id }) else { return nil }
+        guard let decided = track.decided else { return .undecided }
+        if track.doubtful { return .doubt }
+        if track.sinceDescription >= settings.recheckEvery { return .recheck }
+        if decided == .unsure { return track.sinceDescription >= settings.unsureRedescribeEvery ? .unsure : nil }
+        if decided == .unknown, let then = track.describedBox, Double(track.box.width) >= Double(then.width) * settings.grownEnough {
+            return .nearer
         }
         if track.sinceDescription >= settings.lookRecheckAfter, let now = track.look, let then = track.describedLook,
-           FaceLook.difference(now, then) > settings.lookChange { return true }
-        return false
+           FaceLook.difference(now, then) > settings.lookChange { return .look }
+        return nil
     }
 
     /// Records one description of the face on track `id`; `judge` says who a descriptor is

@@ -29,6 +29,8 @@ public struct RecognitionTimeline: Sendable, Codable {
 
     /// Frames recognition was given.
     public internal(set) var frames = 0
+    /// Descriptions made, by why they were due (`FaceTracker.DescriptionReason`).
+    public private(set) var descriptions: [String: Int] = [:]
     /// Tracks no longer kept: a device runs for months, and only the latest `capacity` are.
     public private(set) var forgotten = 0
     private var byId: [Int: Track] = [:]
@@ -48,15 +50,16 @@ public struct RecognitionTimeline: Sendable, Codable {
         }
     }
 
-    mutating func described(_ id: Int, frame: Int) {
+    mutating func described(_ id: Int, frame: Int, because reason: FaceTracker.DescriptionReason) {
         byId[id]?.describedFrames.append(frame)
+        descriptions[reason.rawValue, default: 0] += 1
     }
 
     mutating func decided(_ id: Int, as who: FaceTracker.Candidate, distance: Double?, frame: Int) {
         byId[id]?.decisions.append(Decision(frame: frame, who: who.reportName, distance: distance))
     }
 
-    enum CodingKeys: String, CodingKey { case frames, forgotten, tracks }
+    enum CodingKeys: String, CodingKey { case frames, forgotten, descriptions, tracks }
 
     public init() {}
 
@@ -64,6 +67,7 @@ public struct RecognitionTimeline: Sendable, Codable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         frames = try container.decode(Int.self, forKey: .frames)
         forgotten = try container.decodeIfPresent(Int.self, forKey: .forgotten) ?? 0
+        descriptions = try container.decodeIfPresent([String: Int].self, forKey: .descriptions) ?? [:]
         byId = Dictionary(uniqueKeysWithValues: try container.decode([Track].self, forKey: .tracks).map { ($0.id, $0) })
     }
 
@@ -71,6 +75,7 @@ public struct RecognitionTimeline: Sendable, Codable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(frames, forKey: .frames)
         try container.encode(forgotten, forKey: .forgotten)
+        try container.encode(descriptions, forKey: .descriptions)
         try container.encode(tracks, forKey: .tracks)
     }
 }

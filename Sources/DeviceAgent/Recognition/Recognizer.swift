@@ -90,7 +90,8 @@ public actor Recognizer {
             tracker.advance(boxes, searched: regions.map(\.area), look: gray.map { gray in { FaceLook.of($0, in: gray) } })
         }
         timeline.saw(ids, boxes: boxes, frame: number)
-        let due = ids.indices.filter { tracker.needsDescription(ids[$0]) }
+        let reasons = ids.map { tracker.descriptionReason($0) }
+        let due = ids.indices.filter { reasons[$0] != nil }
         var faces: [Face] = []
         if !due.isEmpty {
             let color = try pictures.color()
@@ -100,7 +101,7 @@ public actor Recognizer {
         }
         var decisions: [Decision] = []
         for (position, face) in zip(due, faces) {
-            timeline.described(ids[position], frame: number)
+            timeline.described(ids[position], frame: number, because: reasons[position]!)
             let decision = stages.measure(.matching) {
                 tracker.observe(ids[position], face.descriptor) { [index, rule] in rule.verdict(for: $0, in: index) }
             }

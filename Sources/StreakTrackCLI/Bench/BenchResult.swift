@@ -8,6 +8,8 @@ struct BenchResult {
     var framesLookedAt = 0
     var cpuSeconds = 0.0
     var stages: [StageClock.Stage: Double] = [:]
+    /// StreakTrack's descriptions by why they were due (empty for the original device).
+    var descriptions: [String: Int] = [:]
     var score = ClipScore([], scene: .init(name: "", duration: 0, walkers: []))
     var trace: [String] = []
 
@@ -27,6 +29,7 @@ struct BenchResult {
 
     var stageSummary: String {
         StageClock.Stage.allCases.compactMap { stage in stages[stage].map { String(format: "%@ %.2f", stage.rawValue, $0) } }.joined(separator: ", ")
+            + (descriptions.isEmpty ? "" : "; descriptions: " + descriptions.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
     }
 }
 

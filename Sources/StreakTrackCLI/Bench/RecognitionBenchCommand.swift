@@ -147,6 +147,7 @@ struct RecognitionBenchCommand: AsyncParsableCommand {
             await recognizer.enroll(gallery)
             let watch = try await StreakTrackDoor(recognizer: recognizer).watch(live, trace: trace)
             (result.decisions, result.framesLookedAt, result.trace) = (watch.decisions, watch.framesLookedAt, watch.trace)
+            result.descriptions = watch.descriptions
         }
         result.cpuSeconds = StageClock.processCPUSeconds() - cpuBefore
         result.stages = stages.seconds

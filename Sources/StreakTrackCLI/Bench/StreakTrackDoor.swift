@@ -10,6 +10,7 @@ struct StreakTrackDoor: Sendable {
         var decisions: [BenchDecision] = []
         var framesLookedAt = 0
         var trace: [String] = []
+        var descriptions: [String: Int] = [:]
     }
 
     func watch(_ live: LiveClip, trace: Bool) async throws -> Watch {
@@ -28,6 +29,7 @@ struct StreakTrackDoor: Sendable {
                 watch.trace.append("frame \(number) searched [\(regions.joined(separator: " "))] described \(report.described): \(faces)")
             }
         }
+        watch.descriptions = await recognizer.timeline.descriptions
         if trace {
             for track in await recognizer.timeline.tracks {
                 watch.trace.append("face \(track.id): frames \(track.firstFrame)–\(track.lastFrame), described at \(track.describedFrames), decided \(track.decisions.isEmpty ? "never" : track.decisions.map { "at \($0.frame) as \($0.who)" }.joined(separator: ", "))")
