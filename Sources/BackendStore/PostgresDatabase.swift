@@ -39,13 +39,30 @@ public final class PostgresDatabase: SQLDatabase {
             throw SQLError("cannot reach PostgreSQL: \(Self.describe(error))")
         }
         do {
-            if let schema { try await database.query("CREATE SCHEMA IF NOT EXISTS \(Self.quoted(schema))") }
+            if let schema {
+                // Two servers creating one schema at once would collide in the catalogue: one at a time.
+                try await database.transaction { sql in
+                    try await lockSchema(sql, named: schema)
+                    try await sql.query("CREATE SCHEMA IF NOT EXISTS \(Self.quoted(schema))")
+                }
+            }
             try await database.query("SELECT 1")
         } catch {
             await database.close()
             throw SQLError("cannot use PostgreSQL: \(Self.describe(error))")
         }
         return database
+    }
+
+    /// Holds, until the transaction ends, the lock that serialises changes to a schema's
+    /// structure (its creation, migrations) among every server on the database.
+    static func lockSchema(_ sql: any SQLExecutor, named schema: String? = nil) async throws {
+        // Two keys: StreakTrack's ("STRK"), and the schema's name hashed.
+        if let schema {
+            try await sql.query("SELECT count(*) AS locked FROM (SELECT pg_advisory_xact_lock(1398035019, hashtext(?))) AS l", .text(schema))
+        } else {
+            try await sql.query("SELECT count(*) AS locked FROM (SELECT pg_advisory_xact_lock(1398035019, hashtext(current_schema()))) AS l")
+        }
     }
 
     private init(target: PostgresTarget, schema: String?, logger: Logger) {

@@ -128,17 +128,30 @@ enum Schema {
         ]
     }
 
+    /// Brings the schema up to date. On PostgreSQL several servers may start at once on one
+    /// database: the whole migration is one transaction holding an advisory lock for the schema,
+    /// so one instance migrates and the others wait for it, then find nothing left to do.
     static func migrate(_ database: any SQLDatabase) async throws {
-        try await database.query("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)")
-        for (version, statements) in migrations(database.dialect) {
-            try await database.transaction { sql in
-                let done = try await sql.query("SELECT version FROM schema_migrations WHERE version = ?", .integer(Int64(version)))
-                guard done.isEmpty else { return }
-                for statement in statements { try await sql.query(statement) }
-                try await sql.query("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)",
-                                    .integer(Int64(version)), .text(Clock.now()))
+        guard database.dialect == .postgres else {
+            try await database.query("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)")
+            for (version, statements) in migrations(database.dialect) {
+                try await database.transaction { sql in try await apply(version, statements, sql) }
             }
+            return
         }
+        let migrations = migrations(database.dialect)
+        try await database.transaction { sql in
+            try await PostgresDatabase.lockSchema(sql)
+            try await sql.query("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)")
+            for (version, statements) in migrations { try await apply(version, statements, sql) }
+        }
+    }
+
+    private static func apply(_ version: Int, _ statements: [String], _ sql: any SQLExecutor) async throws {
+        let done = try await sql.query("SELECT version FROM schema_migrations WHERE version = ?", .integer(Int64(version)))
+        guard done.isEmpty else { return }
+        for statement in statements { try await sql.query(statement) }
+        try await sql.query("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)", .integer(Int64(version)), .text(Clock.now()))
     }
 }
 

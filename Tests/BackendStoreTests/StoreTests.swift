@@ -162,6 +162,22 @@ struct StoreTests {
         await second.database.close()
     }
 
+    /// Several servers starting at once on one new PostgreSQL schema: one creates and migrates
+    /// it, the others wait and find it done; nobody fails, and every migration is recorded once.
+    @Test func serversStartingTogetherOnOneDatabaseMigrateItOnce() async throws {
+        let location = try StoreKind.postgres.freshLocation()
+        let opened = try await withThrowingTaskGroup(of: BackendStores.self) { group in
+            for _ in 0..<4 { group.addTask { try await BackendStores.open(location) } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(opened.count == 4)
+        let versions = try await opened[0].database.query("SELECT version FROM schema_migrations ORDER BY version").compactMap { $0.integer("version") }
+        #expect(!versions.isEmpty && versions == Array(Set(versions)).sorted(), "each migration once: \(versions)")
+        let school = try await opened[1].roster.addOrganization(name: "Springfield High")
+        #expect(try await opened[3].roster.organizations() == [school], "one store behind all four")
+        for stores in opened { await stores.database.close() }
+    }
+
     /// A wrong PostgreSQL URL fails when the store opens, saying why, instead of
     /// leaving the server waiting on a pool that retries for ever.
     @Test func anUnreachablePostgreSQLIsAClearErrorAtOnce() async throws {
