@@ -28,17 +28,24 @@ struct PublicRoutes: Sendable {
             return Response(status: .ok, headers: [.contentType: "image/jpeg", .cacheControl: "private, max-age=3600"],
                             body: .init(byteBuffer: ByteBuffer(bytes: thumbnail)))
         }
-        // Ready or not, for anyone (a load balancer); why not, only for the admin.
+        // Ready or not, for anyone (a load balancer); why not, and which instance, only for the admin.
+        // The store was migrated before the server began to listen, so a reachable store is ready.
         router.get("healthz") { request, _ in
             let detailed = if case .adminToken? = try? await services.principal(for: request, checkingCSRF: false) { true } else { false }
+            let instance = services.configuration.instanceName
             do {
                 try await services.stores.database.query("SELECT 1")
-                return try JSONResponse.make(detailed ? ["status": "ok", "store": services.stores.database.dialect.rawValue]
+                return try JSONResponse.make(detailed ? ["status": "ok", "store": services.stores.database.dialect.rawValue, "instance": instance]
                                                       : ["status": "ok"])
             } catch {
-                return try JSONResponse.make(detailed ? ["status": "unavailable", "error": "store unreachable: \(error)"]
+                return try JSONResponse.make(detailed ? ["status": "unavailable", "error": "store unreachable: \(error)", "instance": instance]
                                                       : ["status": "unavailable"], status: .serviceUnavailable)
             }
+        }
+        // Alive: the process answers, whatever its store does (a balancer restarts what is not alive,
+        // and only sends work to what is ready).
+        router.get("healthz/live") { _, _ in
+            try JSONResponse.make(["status": "alive"])
         }
         // The REST API's description, for scripts and tools (what it says is no secret).
         router.get("api/openapi.json") { _, _ in

@@ -1,3 +1,4 @@
+import Foundation
 import BackendStore
 import FaceEngine
 
@@ -39,6 +40,10 @@ public struct ServerConfiguration: Sendable {
     var photoThresholds = PhotoCheck.Thresholds()
     /// Two students' faces this close are reported as look-alikes (the devices' tolerance).
     public var lookAlikeTolerance = 0.5
+    /// This instance's name, when several serve one database: in its logs, its metrics and
+    /// the admin's health answer (default: this machine's host name and the port).
+    public var instance: String?
+    public var instanceName: String { instance ?? "\(ProcessInfo.processInfo.hostName):\(port)" }
 
     /// What one peer may take of the server, so that no client, hostile or
     /// broken, can exhaust its memory, descriptors or patience.

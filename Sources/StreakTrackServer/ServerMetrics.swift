@@ -13,7 +13,11 @@ struct ServerMetrics: Sendable {
     private let latencyBuckets: [Duration] = [.milliseconds(1), .milliseconds(5), .milliseconds(10), .milliseconds(50),
                                               .milliseconds(100), .milliseconds(500), .seconds(1), .seconds(5)]
 
-    init() {
+    /// - Parameter instance: this server's name, as `streaktrack_instance_info{instance="…"} 1`, so that
+    ///   figures from several instances behind one balancer can be told apart and joined.
+    init(instance: String) {
+        registry.makeGauge(descriptor: Self.name("instance_info", unit: "", "This server instance (always 1), labelled with its name"),
+                           labels: [("instance", instance)]).set(Int64(1))
         connectedDevices = registry.makeGauge(descriptor: Self.name("connected_devices", unit: "", "Hardware connections open now"))
         connectedDashboards = registry.makeGauge(descriptor: Self.name("connected_dashboards", unit: "", "Dashboard connections open now"))
         storeErrors = registry.makeCounter(descriptor: Self.name("store_errors", unit: "total", "Database operations that failed"))

@@ -28,7 +28,7 @@ public final class StreakTrackServer: Sendable {
     private init(configuration: ServerConfiguration, stores: BackendStores, photoLinks: PhotoLinks, logger: Logger) {
         self.configuration = configuration
         self.stores = stores
-        services = ServerServices(stores: stores, hub: LiveHub(), metrics: ServerMetrics(), configuration: configuration,
+        services = ServerServices(stores: stores, hub: LiveHub(), metrics: ServerMetrics(instance: configuration.instanceName), configuration: configuration,
                                   publicBase: LateValue(configuration.publicURL ?? "\(configuration.tls == nil ? "http" : "https")://127.0.0.1:\(configuration.port)"),
                                   photoLinks: photoLinks, logger: logger)
     }

@@ -31,6 +31,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("tls-certificate"), help: "PEM certificate chain: serve https:// and wss:// (with --tls-key).")
     var tlsCertificate: String?
     @Option(name: .customLong("tls-key"), help: "PEM private key of --tls-certificate.") var tlsKey: String?
+    @Option(help: "This instance's name in logs, metrics and the admin's /healthz, when several serve one database (default: host name:port).")
+    var instance: String?
     @OptionGroup var store: StoreOptions
 
     func validate() throws {
@@ -41,7 +43,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         LogFormat(rawValue: logFormat)!.bootstrap(level: Logger.Level(rawValue: logLevel) ?? .info)
-        let logger = Logger(label: "streaktrack.server")
+        var logger = Logger(label: "streaktrack.server")
         let engine: FaceEngine
         do {
             // Every photo offered for a student is checked by the same models the devices use.
@@ -53,6 +55,9 @@ struct ServeCommand: AsyncParsableCommand {
                                                 allowedOrigins: allowedOrigins)
         configuration.secureCookies = secureCookies || tlsCertificate != nil
         configuration.openDevices = openDevices
+        configuration.instance = instance
+        // Every line says which instance wrote it: several may log to one place.
+        logger[metadataKey: "instance"] = "\(configuration.instanceName)"
         configuration.limits.maxConnectionsPerAddress = maxConnectionsPerAddress
         if let tlsCertificate, let tlsKey {
             configuration.tls = ServerConfiguration.TLSFiles(certificateChain: tlsCertificate, privateKey: tlsKey)

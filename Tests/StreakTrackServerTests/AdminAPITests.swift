@@ -1,5 +1,6 @@
 import BackendStore
 import Foundation
+import StreakTrackProtocol
 import TestSupport
 import Testing
 
@@ -107,12 +108,17 @@ struct AdminAPITests {
     }
 
     @Test func healthMetricsAndDashboard() async throws {
-        let server = try await RunningServer.start(.sqlite)
+        let server = try await RunningServer.start(.sqlite) { $0.instance = "web-1" }
         defer { Task { await server.stop() } }
         let school = try await SampleSchool.create(in: server.stores)
         let health = try await server.anonymousHTTP.get("/healthz")
         #expect(health.status == 200 && health.text == #"{"status":"ok"}"#, "no detail for anyone")
-        #expect(try await server.http.get("/healthz").text == #"{"status":"ok","store":"sqlite"}"#, "the admin sees the store")
+        let detailed = try JSONObject(parsing: try await server.http.get("/healthz").text)
+        #expect(detailed.string("status") == "ok" && detailed.string("store") == "sqlite" && detailed.string("instance") == "web-1",
+                "the admin sees the store and the instance")
+        let live = try await server.anonymousHTTP.get("/healthz/live")
+        #expect(live.status == 200 && live.text == #"{"status":"alive"}"#)
+        #expect(try await server.anonymousHTTP.get("/metrics").text.contains(#"streaktrack_instance_info{instance="web-1"} 1"#))
 
         let secret = try await server.register(device: "door-1", organization: school.organizationId)
         let device = try await server.device("door-1", organization: school.organizationId, secret: secret)

@@ -29,6 +29,7 @@ struct DatabaseOutageTests {
         #expect(students.status == 503 && students.text.contains("the database cannot be reached"), "\(students.status) \(students.text)")
         let health = try await server.anonymousHTTP.get("/healthz")
         #expect(health.status == 503 && health.text == #"{"status":"unavailable"}"#, "no store error text for anyone: \(health.text)")
+        #expect(try await server.anonymousHTTP.get("/healthz/live").status == 200, "not ready, but alive: a balancer waits rather than restarts")
         let mark = school.attendance(eventId: "outage-1")
         try await device.send(mark)
         await #expect(throws: TestSocket.TimedOut.self, "no acknowledgement for a mark that was not stored") {
