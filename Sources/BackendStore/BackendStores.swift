@@ -5,6 +5,8 @@ import Logging
 /// The backend's stores over one database, opened and migrated.
 public struct BackendStores: Sendable {
     public let database: any SQLDatabase
+    /// The PostgreSQL channel on which every roster change is announced (the organization's id as payload).
+    public static let rosterChannel = "streaktrack_roster"
     public let roster: RosterStore
     public let devices: DeviceStore
     public let attendance: AttendanceStore

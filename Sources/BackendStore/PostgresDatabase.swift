@@ -10,6 +10,8 @@ import Synchronization
 public final class PostgresDatabase: SQLDatabase {
     public let dialect = SQLDialect.postgres
     private let client: PostgresClient
+    private let target: PostgresTarget
+    private let schema: String?
     private let runner: Task<Void, Never>
     private let logger: Logger
     /// How long a statement may wait for a connection before PostgreSQL counts as
@@ -54,6 +56,24 @@ public final class PostgresDatabase: SQLDatabase {
         return database
     }
 
+    /// Listens on `channel` on a connection of its own (the pool's are shared) and hands each
+    /// notification's payload to `received`, until the task is cancelled or the connection
+    /// fails (then it throws; the caller reconnects). `listening` is called once the LISTEN is in place.
+    public func listen(on channel: String, listening: @Sendable () async -> Void,
+                       received: @Sendable (String) async -> Void) async throws {
+        let connection = try await PostgresConnection.connect(configuration: try target.connectionConfiguration, id: 1, logger: logger)
+        do {
+            try await connection.listen(on: channel) { notifications in
+                await listening()
+                for try await notification in notifications { await received(notification.payload) }
+            }
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+        try? await connection.close()
+    }
+
     /// Holds, until the transaction ends, the lock that serialises changes to a schema's
     /// structure (its creation, migrations) among every server on the database.
     static func lockSchema(_ sql: any SQLExecutor, named schema: String? = nil) async throws {
@@ -66,6 +86,8 @@ public final class PostgresDatabase: SQLDatabase {
     }
 
     private init(target: PostgresTarget, schema: String?, logger: Logger) {
+        self.target = target
+        self.schema = schema
         var configuration = target.clientConfiguration
         if let schema { configuration.options.additionalStartupParameters = [("search_path", schema)] }
         configuration.options.maximumConnections = 10

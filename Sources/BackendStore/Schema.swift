@@ -125,8 +125,22 @@ enum Schema {
                 // The face alone, small, for lists of a thousand students.
                 "ALTER TABLE photos ADD COLUMN face_jpeg \(dialect.blobType)",
             ]),
+            // With PostgreSQL every roster change is announced (NOTIFY streaktrack_roster, the
+            // organization's id), whoever made it: each server pushes it to its devices at once.
+            (3, dialect == .postgres ? [
+                """
+                CREATE OR REPLACE FUNCTION streaktrack_roster_changed() RETURNS trigger AS $$
+                BEGIN PERFORM pg_notify('\(rosterChannel)', NEW.id); RETURN NEW; END $$ LANGUAGE plpgsql
+                """,
+                """
+                CREATE TRIGGER roster_changed AFTER UPDATE OF roster_version ON organizations
+                FOR EACH ROW EXECUTE FUNCTION streaktrack_roster_changed()
+                """,
+            ] : []),
         ]
     }
+
+    static var rosterChannel: String { BackendStores.rosterChannel }
 
     /// Brings the schema up to date. On PostgreSQL several servers may start at once on one
     /// database: the whole migration is one transaction holding an advisory lock for the schema,

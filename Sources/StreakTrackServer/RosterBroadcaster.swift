@@ -1,17 +1,62 @@
+import BackendStore
 import ServiceLifecycle
 import StreakTrackProtocol
+import Synchronization
 
 /// Sends a connected device its organization's new roster whenever the roster
-/// changes: after a change through this server at once, and, for changes made by
-/// another process (the command line, a second server), within a poll interval.
+/// changes: after a change through this server at once; for changes made by
+/// another process (the command line, another instance) at once too with
+/// PostgreSQL, which announces every change (`BackendStores.rosterChannel`), and within
+/// a poll interval with SQLite, or while PostgreSQL's announcements are not heard.
 struct RosterBroadcaster: Service {
     let services: ServerServices
+    /// Whether PostgreSQL's announcements are being heard: the poll then only guards against a missed one.
+    private let hearing = Flag()
+    static let pollWhileHearing: Duration = .seconds(30)
+
+    init(services: ServerServices) {
+        self.services = services
+    }
 
     func run() async throws {
+        let postgres = services.stores.database as? PostgresDatabase
+        await withTaskGroup(of: Void.self) { group in
+            if let postgres { group.addTask { await listen(to: postgres) } }
+            group.addTask { await poll() }
+        }
+    }
+
+    private func poll() async {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             await pushChanges()
-            try? await Task.sleep(for: services.configuration.rosterPollInterval)
+            let interval = hearing.isSet ? Self.pollWhileHearing : services.configuration.rosterPollInterval
+            try? await Task.sleep(for: interval)
         }
+    }
+
+    /// Hears roster announcements until shutdown, reconnecting (1 s, doubling to 30 s) when the connection fails.
+    private func listen(to database: PostgresDatabase) async {
+        var delay: Duration = .seconds(1)
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                try await cancelWhenGracefulShutdown {
+                    try await database.listen(on: BackendStores.rosterChannel, listening: {
+                        hearing.set(true)
+                        // Whatever changed while nobody was listening.
+                        await pushChanges()
+                    }, received: { organizationId in
+                        await pushChanges(organizationId: organizationId)
+                    })
+                }
+            } catch {
+                if Task.isCancelled || Task.isShuttingDownGracefully { break }
+                services.logger.warning("not hearing roster changes from PostgreSQL (\(error)): polling every \(services.configuration.rosterPollInterval) until it is back")
+            }
+            hearing.set(false)
+            try? await Task.sleep(for: delay)
+            delay = min(delay * 2, .seconds(30))
+        }
+        hearing.set(false)
     }
 
     /// Sends the roster to every connected device whose copy is older than the store's.
@@ -56,4 +101,11 @@ struct RosterBroadcaster: Service {
             services.logger.info("sent the changed roster to device \(deviceId)")
         }
     }
+}
+
+/// A flag shared by the broadcaster's tasks.
+private final class Flag: Sendable {
+    private let value = Mutex(false)
+    var isSet: Bool { value.withLock { $0 } }
+    func set(_ newValue: Bool) { value.withLock { $0 = newValue } }
 }
