@@ -59,14 +59,15 @@ struct AgentStreamingTests {
             if let text = await poll(dashboard, .milliseconds(500)), text.contains("\"live_stream\"") { first = text }
         }
         try #require(first != nil, "a frame arrives after start_stream")
+        // A window long enough for a frame even when the machine is busy with other tests' recognition.
         var received: [String] = []
-        let window = ContinuousClock.now
-        while ContinuousClock.now - window < .seconds(2) {
+        let window = ContinuousClock.now, seconds = 6
+        while ContinuousClock.now - window < .seconds(seconds) {
             guard let text = await poll(dashboard, .milliseconds(500)) else { continue }
             if text.contains("\"live_stream\"") { received.append(text) }
         }
         #expect(received.count >= 1, "frames keep arriving while streaming")
-        #expect(received.count <= 4 * 2 + 2, "at most maxFps frames a second: \(received.count) in 2 s")
+        #expect(received.count <= 4 * seconds + 2, "at most maxFps frames a second: \(received.count) in \(seconds) s")
         for text in received {
             let object = try JSONObject(parsing: text)
             let jpeg = try #require(object.string("frame").flatMap { Data(base64Encoded: $0) })
