@@ -1,4 +1,3 @@
-import FaceEngine
 import Foundation
 import StreakTrackProtocol
 
@@ -24,7 +23,8 @@ public struct AgentConfiguration: Sendable, Equatable {
     /// How much farther the second-best student must be than the best (a fraction of the
     /// best's distance) before anyone is marked: what keeps a look-alike who is not enrolled
     /// from being marked as the student they resemble (`IdentificationRule`, README).
-    public var margin = IdentificationRule.standard.margin
+    /// Nil: the recognizer's measured default (the file is read without the face engine).
+    public var margin: Double?
     /// Where `student_faces.db`, `attendance.json` and the outbox live.
     public var dataDirectory: String
     /// `/dev/videoN`, `rpicam`, `pipe:COMMAND`, a video file, or a folder of images.
@@ -140,10 +140,10 @@ public struct AgentConfiguration: Sendable, Equatable {
         guard tolerance > 0, tolerance < 1 else {
             throw Problem(file: file, key: "tolerance", reason: "must be between 0 and 1 (0.5 is the original device's), got \(tolerance)")
         }
-        let margin = try reader.number("margin") ?? IdentificationRule.standard.margin
-        guard margin >= 0, margin <= 3 else {
+        let margin = try reader.number("margin")
+        if let margin, !(0...3).contains(margin) {
             throw Problem(file: file, key: "margin",
-                          reason: "must be between 0 and 3 (0 turns the check off; \(IdentificationRule.standard.margin) is the default), got \(margin)")
+                          reason: "must be between 0 and 3 (0 turns the check off; left out, the measured default), got \(margin)")
         }
         var dataDirectory = try reader.string("dataDir") ?? "."
         if !dataDirectory.hasPrefix("/") { dataDirectory = directory.isEmpty ? dataDirectory : directory + "/" + dataDirectory }

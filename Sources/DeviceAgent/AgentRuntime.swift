@@ -41,7 +41,8 @@ public final class AgentRuntime: Sendable {
         let store = try await FaceStore(directory: directory)
         let ledger = try await AttendanceLedger(directory: directory, deviceId: configuration.deviceId,
                                                 session: AttendanceTimestamp.day(of: Date()))
-        let recognizer = Recognizer(engine: engine, rule: IdentificationRule(tolerance: configuration.tolerance, margin: configuration.margin))
+        let recognizer = Recognizer(engine: engine, rule: IdentificationRule(tolerance: configuration.tolerance,
+                                                                            margin: configuration.margin ?? IdentificationRule.standard.margin))
         await recognizer.enroll(try await store.index())
         // Recognition's engine has one worker; a sync encodes with one per core, made from the same models for it alone.
         let sync = RosterSync(store: store, models: engine.models, downloader: HTTPPhotoDownloader(tls: configuration.tls),

@@ -32,6 +32,7 @@ struct AgentConfigurationTests {
         (#"{"website_url":"ws://x","deviceId":"d","organizationId":"o","tolerance":"0.5"}"#, #""tolerance" must be a number, got the text "0.5""#),
         (#"{"website_url":"ws://x","deviceId":"d","organizationId":"o","tolerance":true}"#, #""tolerance" must be a number"#),
         (#"{"website_url":"ws://x","deviceId":"d","organizationId":"o","tolerance":1.5}"#, #""tolerance" must be between 0 and 1"#),
+        (#"{"website_url":"ws://x","deviceId":"d","organizationId":"o","margin":-0.1}"#, #""margin" must be between 0 and 3"#),
         (#"{"website_url":"ws://x","deviceId":"d","organizationId":"o","display":"lcd"}"#, #""display" must be one of "auto", "hardware", "terminal", "none", got "lcd""#),
         (#"{"website_url":"ws://x","deviceId":"d","organizationId":"o","stream":{"quality":150}}"#, #""stream.quality" must be a whole number from 10 to 95"#),
         // Found by the device-config fuzz target: numbers too large for an Int trapped.
