@@ -124,14 +124,16 @@ public struct RosterSync: Sendable {
                 start()
             }
         }
-        let usable = Set(try await store.index().labels)
+        let (index, photos) = try await encodedPhotos(in: roster)
+        let usable = Set(index.labels)
         report.unrecognisable = roster.students.filter { !usable.contains($0.id) }.map(\.name)
-        (report.lookAlikes, report.photosThatDisagree) = try await pairsToCheck(roster)
+        (report.lookAlikes, report.photosThatDisagree) = pairsToCheck(roster, index: index, photos: photos)
         return report
     }
 
-    /// Students who look alike, and photos far from their owner's others, with photos numbered in roster order.
-    private func pairsToCheck(_ roster: Roster) async throws -> ([LookAlikes], [DisagreeingPhoto]) {
+    /// The stored descriptors in roster order (one read of the store), with each photo's
+    /// number among its student's photos (from 1) and its link without a signature.
+    private func encodedPhotos(in roster: Roster) async throws -> (FaceIndex<String>, [(number: Int, url: String)]) {
         let stored = try await store.descriptorsByPhoto()
         var index = FaceIndex<String>()
         var photos: [(number: Int, url: String)] = []
@@ -143,6 +145,11 @@ public struct RosterSync: Sendable {
                 photos.append((number + 1, url))
             }
         }
+        return (index, photos)
+    }
+
+    /// Students who look alike, and photos far from their owner's others.
+    private func pairsToCheck(_ roster: Roster, index: FaceIndex<String>, photos: [(number: Int, url: String)]) -> ([LookAlikes], [DisagreeingPhoto]) {
         let names = Dictionary(roster.students.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
         let lookAlikes = index.lookAlikes(within: tolerance).map {
             LookAlikes(first: names[$0.first] ?? $0.first, second: names[$0.second] ?? $0.second, distance: $0.distance)
