@@ -7,6 +7,9 @@ public struct BackendStores: Sendable {
     public let database: any SQLDatabase
     /// The PostgreSQL channel on which every roster change is announced (the organization's id as payload).
     public static let rosterChannel = "streaktrack_roster"
+    /// The PostgreSQL channel on which instances serving one database tell each other what
+    /// their devices do (marks, sightings, status) and ask for a device another one holds.
+    public static let liveChannel = "streaktrack_live"
     public let roster: RosterStore
     public let devices: DeviceStore
     public let attendance: AttendanceStore

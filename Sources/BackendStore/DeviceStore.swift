@@ -137,13 +137,20 @@ public struct DeviceStore: Sendable {
         try await database.query("UPDATE devices SET online = 1, last_seen = ? WHERE id = ?", .text(Clock.now()), .text(id))
     }
 
-    public func markOffline(_ id: String) async throws {
-        try await database.query("UPDATE devices SET online = 0, last_seen = ? WHERE id = ?", .text(Clock.now()), .text(id))
+    /// With `unlessLeased`, left online when an instance holds the device (it connected
+    /// again through another one before this one's connection was done with).
+    public func markOffline(_ id: String, unlessLeased: Bool = false) async throws {
+        try await database.query("UPDATE devices SET online = 0, last_seen = ? WHERE id = ?"
+                                 + (unlessLeased ? " AND id NOT IN (SELECT device_id FROM device_leases)" : ""),
+                                 .text(Clock.now()), .text(id))
     }
 
-    /// After a restart nobody is connected, whatever the table says.
-    public func markAllOffline() async throws {
-        try await database.query("UPDATE devices SET online = 0 WHERE online = 1")
+    /// After a restart nobody is connected, whatever the table says; with several instances
+    /// on one database (`exceptLeased`), nobody but the devices another instance holds.
+    public func markAllOffline(exceptLeased: Bool = false) async throws {
+        try await database.query(exceptLeased
+            ? "UPDATE devices SET online = 0 WHERE online = 1 AND id NOT IN (SELECT device_id FROM device_leases)"
+            : "UPDATE devices SET online = 0 WHERE online = 1")
     }
 
     private static func device(_ row: SQLRow) -> Device {

@@ -74,6 +74,12 @@ public final class PostgresDatabase: SQLDatabase {
         try? await connection.close()
     }
 
+    /// A NOTIFY channel of this database's schema: servers on other schemas of the same
+    /// database (tests side by side) do not hear each other.
+    public func channel(_ name: String) -> String {
+        schema.map { "\(name)_\($0)" } ?? name
+    }
+
     /// Holds, until the transaction ends, the lock that serialises changes to a schema's
     /// structure (its creation, migrations) among every server on the database.
     static func lockSchema(_ sql: any SQLExecutor, named schema: String? = nil) async throws {

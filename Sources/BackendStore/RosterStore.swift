@@ -24,6 +24,18 @@ public struct RosterStore: Sendable {
         return Organization(id: id.lowercased(), name: name)
     }
 
+    /// A first organization when there is none (a fresh store); nil when there is one. Servers
+    /// starting together on one empty PostgreSQL database make one between them.
+    public func addFirstOrganization(name: String) async throws -> Organization? {
+        let id = ObjectID.make()
+        return try await database.transaction { sql in
+            if database.dialect == .postgres { try await PostgresDatabase.lockSchema(sql) }
+            guard try await sql.query("SELECT id FROM organizations LIMIT 1").isEmpty else { return nil }
+            try await sql.query("INSERT INTO organizations (id, name, created_at) VALUES (?, ?, ?)", .text(id), .text(name), .text(Clock.now()))
+            return Organization(id: id, name: name)
+        }
+    }
+
     public func organizations() async throws -> [Organization] {
         try await database.query("SELECT id, name FROM organizations ORDER BY created_at, id").map {
             Organization(id: $0.text("id")!, name: $0.text("name")!)

@@ -137,6 +137,16 @@ enum Schema {
                 FOR EACH ROW EXECUTE FUNCTION streaktrack_roster_changed()
                 """,
             ] : []),
+            // With PostgreSQL several instances may serve one database: which one holds each
+            // connected device, renewed while it lives (`DeviceLeases`).
+            (4, dialect == .postgres ? [
+                """
+                CREATE TABLE device_leases (
+                    device_id TEXT PRIMARY KEY, instance TEXT NOT NULL, instance_name TEXT NOT NULL,
+                    renewed_at TIMESTAMPTZ NOT NULL)
+                """,
+                "CREATE INDEX device_leases_by_instance ON device_leases (instance)",
+            ] : []),
         ]
     }
 

@@ -144,7 +144,7 @@ public actor BackendLink {
             inFlight.remove(eventId)
             try? await ledger.delivered(eventId)
             await report(.delivered(eventId: eventId))
-        case .message(.deviceStatus), .unknown: break
+        case .message(.deviceStatus), .message(.deviceElsewhere), .unknown: break
         }
     }
 

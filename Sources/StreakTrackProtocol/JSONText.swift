@@ -107,5 +107,7 @@ public struct JSONObject: @unchecked Sendable {
 
     public func array(_ key: String) -> [Any]? { members[key] as? [Any] }
 
+    public func bool(_ key: String) -> Bool? { members[key] as? Bool }
+
     public func has(_ key: String) -> Bool { members[key] != nil }
 }

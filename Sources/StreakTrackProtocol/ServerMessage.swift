@@ -10,6 +10,10 @@ public enum ServerMessage: Sendable, Equatable {
     /// Our extension: a watched device came online or went offline. Sent only to
     /// dashboards that asked for it with `status=1`.
     case deviceStatus(deviceId: String, online: Bool)
+    /// Our extension: the device is connected through another server instance, named as the
+    /// load balancer knows it; its camera is seen there (reconnect with `instance=`). Sent
+    /// only to dashboards that asked for status.
+    case deviceElsewhere(deviceId: String, instance: String)
 
     public var text: String {
         switch self {
@@ -25,6 +29,8 @@ public enum ServerMessage: Sendable, Equatable {
             JSONValue.object([("type", .string("ack")), ("eventId", .string(eventId)), ("status", .string(status.rawValue))]).text
         case .deviceStatus(let deviceId, let online):
             JSONValue.object([("type", .string("device_status")), ("deviceId", .string(deviceId)), ("online", .bool(online))]).text
+        case .deviceElsewhere(let deviceId, let instance):
+            JSONValue.object([("type", .string("device_elsewhere")), ("deviceId", .string(deviceId)), ("instance", .string(instance))]).text
         }
     }
 

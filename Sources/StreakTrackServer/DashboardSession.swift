@@ -52,7 +52,8 @@ struct DashboardSession: Sendable {
         }
         await services.updateConnectionGauges()
         if wantsStatus {
-            let online = await services.hub.device(deviceId) != nil
+            var online = await services.hub.device(deviceId) != nil
+            if !online { online = await services.cluster.holder(of: deviceId) != nil }
             outbox.send(ServerMessage.deviceStatus(deviceId: deviceId, online: online).text)
         }
         await connection.serve(outbox, logger: logger) { text in await handle(text, outbox: outbox, principal: principal) }
@@ -87,6 +88,15 @@ struct DashboardSession: Sendable {
         }
         if let device = await services.hub.device(target) {
             device.outbox.send(text)
+        } else if let instance = await services.cluster.holder(of: target) {
+            // A camera is seen where the device is: the dashboard is told which instance that
+            // is (a load balancer routes `instance=`); other messages reach the device from here.
+            if !isStreamCommand {
+                await services.cluster.publish(.command(deviceId: target, text: text))
+            } else if type == "start_stream" {
+                outbox.send(wantsStatus ? ServerMessage.deviceElsewhere(deviceId: target, instance: instance).text
+                                        : ServerMessage.error("Device \(target) is connected through instance \(instance); its camera is seen there.").text)
+            }
         } else if isStreamCommand {
             outbox.send(ServerMessage.error("Device \(target) is offline or not connected.").text)
         }

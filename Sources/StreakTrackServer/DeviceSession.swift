@@ -37,8 +37,20 @@ struct DeviceSession: Sendable {
         let channel = connection.channel
         let link = LiveHub.DeviceLink(organizationId: organizationId, outbox: outbox, acknowledgements: parameters.acknowledgements,
                                       registered: registered, close: { channel.close(promise: nil) }, rosterVersion: version)
-        // Only the holder of the secret may push an old connection aside; an id without one keeps the original's rule.
-        guard await services.hub.attach(device: deviceId, link, replacing: registered && secret != nil) else {
+        // Only the holder of the secret may push an old connection aside (here or on another
+        // instance); an id without one keeps the original's rule.
+        let provedItself = registered && secret != nil
+        do {
+            if case .heldElsewhere(let instance) = try await services.cluster.claim(device: deviceId, force: provedItself) {
+                logger.warning("refused a second connection of device \(deviceId) from \(connection.peer): instance \(instance) holds it")
+                return try await connection.refuse("Device \(deviceId) is already connected.", code: 1003)
+            }
+        } catch {
+            services.metrics.storeErrors.increment()
+            logger.error("cannot lease device \(deviceId): \(error)")
+            return try await connection.refuse("Error fetching data", code: 1011)
+        }
+        guard await services.hub.attach(device: deviceId, link, replacing: provedItself) else {
             logger.warning("refused a second connection of device \(deviceId) from \(connection.peer)")
             return try await connection.refuse("Device \(deviceId) is already connected.", code: 1003)
         }
@@ -53,6 +65,9 @@ struct DeviceSession: Sendable {
         let replaced = !(await services.hub.detach(device: deviceId, outbox: outbox))
         await services.updateConnectionGauges()
         guard !replaced else { return logger.info("device \(deviceId)'s old connection closed: it connected again") }
+        guard await services.cluster.release(device: deviceId) else {
+            return logger.info("device \(deviceId)'s old connection closed: it connected again through another instance")
+        }
         if registered { await record(online: false) }
         await announce(online: false)
         logger.info("device \(deviceId) disconnected")
@@ -60,7 +75,11 @@ struct DeviceSession: Sendable {
 
     private func record(online: Bool) async {
         do {
-            if online { try await services.stores.devices.markOnline(deviceId) } else { try await services.stores.devices.markOffline(deviceId) }
+            if online {
+                try await services.stores.devices.markOnline(deviceId)
+            } else {
+                try await services.stores.devices.markOffline(deviceId, unlessLeased: services.cluster.isShared)
+            }
         } catch {
             services.metrics.storeErrors.increment()
             logger.error("cannot mark device \(deviceId) \(online ? "online" : "offline"): \(error)")
@@ -107,7 +126,7 @@ struct DeviceSession: Sendable {
         case .message(.liveStream(let frame)):
             kind = "live_stream"
             // Forwarded as the protocol's two fields only: a frame cannot name another device.
-            await forward(object.members.count == 2 ? text : DeviceMessage.liveStream(frame: frame).text, frame: true)
+            await sendFrame(object.members.count == 2 ? text : DeviceMessage.liveStream(frame: frame).text)
         case .invalid(let type, let reason):
             kind = "invalid"
             logger.warning("device \(deviceId) sent an unusable \(type) message (\(reason)); ignored")
@@ -155,8 +174,8 @@ struct DeviceSession: Sendable {
         // The original forwards every attendance message; ours only those that count
         // (a resent event is the same event, a rejected one is nobody's mark).
         if counts && !result.repeatedEvent {
-            await forward(sightingText(sighting, eventId: eventId, type: "attendance", originalText: originalText), frame: false,
-                          about: sighting.studentId)
+            await tellDashboards(sightingText(sighting, eventId: eventId, type: "attendance", originalText: originalText),
+                                 about: sighting.studentId)
         }
     }
 
@@ -171,7 +190,7 @@ struct DeviceSession: Sendable {
             services.metrics.storeErrors.increment()
             return
         }
-        await forward(sightingText(sighting, eventId: nil, type: type, originalText: originalText), frame: false, about: sighting.studentId)
+        await tellDashboards(sightingText(sighting, eventId: nil, type: type, originalText: originalText), about: sighting.studentId)
     }
 
     /// The message as sent when it names this device; otherwise rewritten under
@@ -184,21 +203,22 @@ struct DeviceSession: Sendable {
         return message.text
     }
 
-    /// To every dashboard watching this device (that may see the student it is `about`).
-    private func forward(_ text: String, frame: Bool, about studentId: String? = nil) async {
-        for dashboard in await services.hub.dashboards(watching: deviceId) where dashboard.sees(studentId) {
-            if frame {
-                if !dashboard.outbox.sendFrame(text) { services.metrics.droppedFrames.increment() }
-            } else {
-                dashboard.outbox.send(text)
-            }
+    /// A mark or a sighting, to every dashboard watching this device (that may see the
+    /// student it is about), here and on the other instances.
+    private func tellDashboards(_ text: String, about studentId: String) async {
+        await services.hub.deliver(text, from: deviceId, about: studentId)
+        await services.cluster.publish(.sighting(deviceId: deviceId, studentId: studentId, text: text))
+    }
+
+    /// A camera frame, to the dashboards on this instance only: frames never cross instances.
+    private func sendFrame(_ text: String) async {
+        for dashboard in await services.hub.dashboards(watching: deviceId) where !dashboard.outbox.sendFrame(text) {
+            services.metrics.droppedFrames.increment()
         }
     }
 
     private func announce(online: Bool) async {
-        let text = ServerMessage.deviceStatus(deviceId: deviceId, online: online).text
-        for dashboard in await services.hub.dashboards(watching: deviceId) where dashboard.wantsStatus {
-            dashboard.outbox.send(text)
-        }
+        await services.hub.announce(deviceId: deviceId, online: online)
+        await services.cluster.publish(.status(deviceId: deviceId, online: online))
     }
 }

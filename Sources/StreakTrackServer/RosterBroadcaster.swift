@@ -30,33 +30,20 @@ struct RosterBroadcaster: Service {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             await pushChanges()
             let interval = hearing.isSet ? Self.pollWhileHearing : services.configuration.rosterPollInterval
-            try? await Task.sleep(for: interval)
+            await sleepUnlessStopping(for: interval)
         }
     }
 
-    /// Hears roster announcements until shutdown, reconnecting (1 s, doubling to 30 s) when the connection fails.
+    /// Hears roster announcements until shutdown; polls as often as without them while deaf.
     private func listen(to database: PostgresDatabase) async {
-        var delay: Duration = .seconds(1)
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            do {
-                try await cancelWhenGracefulShutdown {
-                    try await database.listen(on: BackendStores.rosterChannel, listening: {
-                        hearing.set(true)
-                        // Whatever changed while nobody was listening.
-                        await pushChanges()
-                    }, received: { organizationId in
-                        await pushChanges(organizationId: organizationId)
-                    })
-                }
-            } catch {
-                if Task.isCancelled || Task.isShuttingDownGracefully { break }
-                services.logger.warning("not hearing roster changes from PostgreSQL (\(error)): polling every \(services.configuration.rosterPollInterval) until it is back")
-            }
-            hearing.set(false)
-            try? await Task.sleep(for: delay)
-            delay = min(delay * 2, .seconds(30))
-        }
-        hearing.set(false)
+        let listener = PostgresListener(database: database, channel: BackendStores.rosterChannel, logger: services.logger)
+        await listener.run(hearing: { hearing in
+            self.hearing.set(hearing)
+            // Whatever changed while nobody was listening.
+            if hearing { await pushChanges() }
+        }, received: { organizationId in
+            await pushChanges(organizationId: organizationId)
+        })
     }
 
     /// Sends the roster to every connected device whose copy is older than the store's.

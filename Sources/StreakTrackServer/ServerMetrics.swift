@@ -41,6 +41,12 @@ struct ServerMetrics: Sendable {
                              labels: [("outcome", outcome)]).increment()
     }
 
+    /// Events between instances on one database: sent, received, unreadable (a newer build's).
+    func clusterEvent(_ direction: String) {
+        registry.makeCounter(descriptor: Self.name("cluster_events", unit: "total", "Events exchanged with the other instances, by direction"),
+                             labels: [("direction", direction)]).increment()
+    }
+
     func webSocketLatency(_ duration: Duration, kind: String) {
         registry.makeDurationHistogram(descriptor: Self.name("ws_message", unit: "seconds", "Time to handle one WebSocket message"),
                                        labels: [("kind", kind)], buckets: latencyBuckets).record(duration)

@@ -7,6 +7,8 @@ import StreakTrackProtocol
 struct ServerServices: Sendable {
     let stores: BackendStores
     let hub: LiveHub
+    /// The other instances on this database, if any can be.
+    let cluster: any Cluster
     let metrics: ServerMetrics
     let configuration: ServerConfiguration
     /// `http://host:port`, the base of every photo URL in a roster; known once listening.

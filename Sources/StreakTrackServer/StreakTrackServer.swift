@@ -19,8 +19,8 @@ public final class StreakTrackServer: Sendable {
 
     public static func open(_ configuration: ServerConfiguration, logger: Logger = Logger(label: "streaktrack.server")) async throws -> StreakTrackServer {
         let stores = try await BackendStores.open(configuration.store, logger: logger)
-        // Whoever was online when the last run stopped is not connected now.
-        try await stores.devices.markAllOffline()
+        // Whoever was online when the last run stopped is not connected now (unless another instance holds it).
+        try await stores.devices.markAllOffline(exceptLeased: stores.database is PostgresDatabase)
         let photoLinks = PhotoLinks(key: try await stores.settings.photoLinkKey(), lifetime: configuration.photoLinkLifetime)
         return StreakTrackServer(configuration: configuration, stores: stores, photoLinks: photoLinks, logger: logger)
     }
@@ -28,7 +28,13 @@ public final class StreakTrackServer: Sendable {
     private init(configuration: ServerConfiguration, stores: BackendStores, photoLinks: PhotoLinks, logger: Logger) {
         self.configuration = configuration
         self.stores = stores
-        services = ServerServices(stores: stores, hub: LiveHub(), metrics: ServerMetrics(instance: configuration.instanceName), configuration: configuration,
+        let hub = LiveHub(), metrics = ServerMetrics(instance: configuration.instanceName)
+        let cluster: any Cluster = if let postgres = stores.database as? PostgresDatabase {
+            PostgresCluster(database: postgres, instanceName: configuration.instanceName, hub: hub, metrics: metrics, logger: logger)
+        } else {
+            SingleInstance()
+        }
+        services = ServerServices(stores: stores, hub: hub, cluster: cluster, metrics: metrics, configuration: configuration,
                                   publicBase: LateValue(configuration.publicURL ?? "\(configuration.tls == nil ? "http" : "https")://127.0.0.1:\(configuration.port)"),
                                   photoLinks: photoLinks, logger: logger)
     }
@@ -64,7 +70,7 @@ public final class StreakTrackServer: Sendable {
             router: router,
             server: try Self.serverBuilder(configuration, webSocketRouter: webSocketRouter, services: services),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "StreakTrack"),
-            services: [broadcaster],
+            services: [broadcaster, services.cluster],
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port
                 if configuration.publicURL == nil {

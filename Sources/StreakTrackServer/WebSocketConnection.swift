@@ -2,6 +2,7 @@ import HummingbirdWebSocket
 import Logging
 import NIOCore
 import NIOWebSocket
+import ServiceLifecycle
 import StreakTrackProtocol
 
 /// The two halves of one WebSocket, with an outbox drained by its own task so
@@ -46,15 +47,23 @@ struct WebSocketConnection: Sendable {
                     logger.warning("closed the connection of \(peer): its reader fell \(outbox.maxQueuedBytes) bytes behind")
                 }
             }
-            do {
-                for try await message in inbound.messages(maxSize: maxMessageBytes) {
-                    switch message {
-                    case .text(let text): await onText(text)
-                    case .binary: logger.info("ignoring a binary WebSocket message: the protocol is JSON text")
+            // A stopping server (an upgrade, instance by instance) says goodbye at once, so that
+            // devices and dashboards reconnect (through a balancer: to another instance) instead of
+            // holding the stop up until they leave by themselves.
+            await withGracefulShutdownHandler {
+                do {
+                    for try await message in inbound.messages(maxSize: maxMessageBytes) {
+                        switch message {
+                        case .text(let text): await onText(text)
+                        case .binary: logger.info("ignoring a binary WebSocket message: the protocol is JSON text")
+                        }
                     }
+                } catch {
+                    logger.info("WebSocket read ended: \(error)")
                 }
-            } catch {
-                logger.info("WebSocket read ended: \(error)")
+            } onGracefulShutdown: { [outbound, channel] in
+                Task { try? await outbound.close(.goingAway, reason: "server stopping") }
+                channel.eventLoop.scheduleTask(in: .seconds(2)) { channel.close(promise: nil) }
             }
             outbox.finish()
         }

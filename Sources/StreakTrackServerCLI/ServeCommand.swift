@@ -72,8 +72,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let given = adminToken ?? ProcessInfo.processInfo.environment["STREAKTRACK_ADMIN_TOKEN"], !given.isEmpty {
             try await stores.settings.setAdminToken(given)
         }
-        if try await stores.roster.organizations().isEmpty {
-            let school = try await stores.roster.addOrganization(name: "My School")
+        if let school = try await stores.roster.addFirstOrganization(name: "My School") {
             say("Created organization \"\(school.name)\" with id \(school.id): put it in each device's config.json as organizationId.")
         }
         let setupCode = try await FirstAdmin.setupCode(stores)

@@ -11,12 +11,14 @@ struct StoreOptions: ParsableArguments {
     var dataDirectory: String?
 
     @Option(name: .customLong("database-url"),
-            help: "Use PostgreSQL instead of SQLite: postgres://user:password@host:5432/database (or $STREAKTRACK_DATABASE_URL).")
+            help: "Use PostgreSQL instead of SQLite: postgres://user:password@host:5432/database, ?schema=NAME to keep the tables in that schema (or $STREAKTRACK_DATABASE_URL).")
     var databaseURL: String?
 
     var location: BackendStores.Location {
         let environment = ProcessInfo.processInfo.environment
-        if let url = databaseURL ?? environment["STREAKTRACK_DATABASE_URL"], !url.isEmpty { return .postgres(url: url, schema: nil) }
+        if let url = databaseURL ?? environment["STREAKTRACK_DATABASE_URL"], !url.isEmpty {
+            return .postgres(url: url, schema: URLComponents(string: url)?.queryItems?.first { $0.name == "schema" }?.value)
+        }
         return .sqlite(dataDirectory: dataDirectory ?? environment["STREAKTRACK_DATA_DIR"] ?? "streaktrack-data")
     }
 

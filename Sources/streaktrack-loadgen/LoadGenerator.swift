@@ -37,14 +37,14 @@ struct LoadGenerator: AsyncParsableCommand {
         let run = UUID().uuidString.prefix(8)
         var organizations: [String] = []
         for o in 0..<organizationCount {
-            organizations.append(try await post(base + "/api/organizations", ["name": "Load test \(run) \(o)"])["id"] as! String)
+            organizations.append(try field("id", of: await post(base + "/api/organizations", ["name": "Load test \(run) \(o)"])))
         }
         var students: [String] = []
         for i in 0..<(devices * eventsPerDevice) {
             let organization = organizations[i / eventsPerDevice / devicesPerOrganization]
             let student = try await post(base + "/api/students", ["organizationId": organization, "name": "Student \(i)",
                                                                    "enrollmentNo": "LOAD\(i)"])
-            students.append(student["_id"] as! String)
+            students.append(try field("_id", of: student["student"] as? [String: Any] ?? [:]))
         }
 
         // Registered as a school registers its doors: each device gets its secret.
@@ -53,7 +53,7 @@ struct LoadGenerator: AsyncParsableCommand {
         for d in 0..<devices {
             let registered = try await post(base + "/api/devices", ["deviceId": "load-\(run)-\(d)",
                                                                      "organizationId": organizations[d / devicesPerOrganization]])
-            secrets.append(registered["secret"] as! String)
+            secrets.append(try field("deviceSecret", of: registered["config"] as? [String: Any] ?? [:]))
         }
 
         print("connecting \(devices) devices...")
@@ -126,6 +126,12 @@ struct LoadGenerator: AsyncParsableCommand {
         ack latency (ms)           p50 \(String(format: "%.1f", percentile(0.5)))  p90 \(String(format: "%.1f", percentile(0.9)))  p99 \(String(format: "%.1f", percentile(0.99)))  max \(String(format: "%.1f", sorted.last ?? .nan))
         live frames to dashboard   \(tally.frames.withLock { $0 }) received of about \(sentFrames) sent (\(frameBytes) bytes each, \(frameRate)/s)
         """)
+    }
+
+    /// A text field of an answer, or an error naming it (the API changed under the load generator).
+    private func field(_ name: String, of object: [String: Any]) throws -> String {
+        guard let value = object[name] as? String else { throw ValidationError("no \(name) in the server's answer: \(object)") }
+        return value
     }
 
     private func post(_ url: String, _ body: [String: Any]) async throws -> [String: Any] {

@@ -8,11 +8,14 @@ import { session } from './api.js';
 const MAX_BACKOFF_MS = 30000;
 const sockets = new Map(); // deviceId -> {ws, listeners:Set, attempts, timer, openedAt, streaming}
 
-function url(deviceId) {
+// `instance`: the server instance the device is connected through, when a load balancer
+// in front of several sent us to another one (it routes `instance=`).
+function url(deviceId, instance) {
   const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
   const q = new URLSearchParams({
     deviceId, organizationId: session.current?.user?.organizationId || '', isHardware: 'false', status: '1',
   });
+  if (instance) q.set('instance', instance);
   return `${proto}//${location.host}/api/ws?${q}`;
 }
 
@@ -24,7 +27,10 @@ function emit(entry, message) {
 
 function open(deviceId, entry) {
   let ws;
-  try { ws = new WebSocket(url(deviceId)); } catch (_) { retry(deviceId, entry); return; }
+  const instance = entry.instance;
+  // Only this once: a later reconnection is balanced as usual (the device may have moved).
+  entry.instance = null;
+  try { ws = new WebSocket(url(deviceId, instance)); } catch (_) { retry(deviceId, entry); return; }
   entry.ws = ws;
   ws.onopen = () => {
     entry.openedAt = Date.now();
@@ -36,6 +42,17 @@ function open(deviceId, entry) {
     if (typeof event.data !== 'string') return;
     let msg;
     try { msg = JSON.parse(event.data); } catch (_) { return; }
+    if (msg && msg.type === 'device_elsewhere' && typeof msg.instance === 'string') {
+      // Its camera is seen on the instance it is connected through: go there.
+      // (With the usual back-off: two instances that disagree must not bounce it in a tight loop.)
+      entry.instance = msg.instance;
+      ws.close();
+      return;
+    }
+    // A door that comes back (after its server instance went, say) is asked for its camera again.
+    if (msg && msg.type === 'device_status' && msg.online && entry.streaming) {
+      send(deviceId, { type: 'start_stream', targetDeviceId: deviceId });
+    }
     if (msg && typeof msg === 'object') emit(entry, msg);
   };
   ws.onclose = (event) => {

@@ -1,3 +1,5 @@
+import StreakTrackProtocol
+
 /// Who is connected: one hardware connection per device, and any number of
 /// dashboards watching each device.
 actor LiveHub {
@@ -11,6 +13,7 @@ actor LiveHub {
         let close: @Sendable () -> Void
         /// The roster version the device has last been sent.
         var rosterVersion: Int64
+        let attachedAt = ContinuousClock.now
     }
 
     private var devices: [String: DeviceLink] = [:]
@@ -79,6 +82,22 @@ actor LiveHub {
 
     func dashboards(watching deviceId: String) -> [DashboardLink] {
         dashboards[deviceId].map { Array($0.values) } ?? []
+    }
+
+    /// A device's mark or sighting to every dashboard here watching it that may see the student.
+    func deliver(_ text: String, from deviceId: String, about studentId: String?) {
+        for dashboard in dashboards(watching: deviceId) where dashboard.sees(studentId) { dashboard.outbox.send(text) }
+    }
+
+    /// That a device came or went, to the dashboards here watching it that asked to know.
+    func announce(deviceId: String, online: Bool) {
+        let text = ServerMessage.deviceStatus(deviceId: deviceId, online: online).text
+        for dashboard in dashboards(watching: deviceId) where dashboard.wantsStatus { dashboard.outbox.send(text) }
+    }
+
+    /// Closes the device's connection here, if it has one: another instance holds it now.
+    func letGo(device id: String) {
+        devices[id]?.close()
     }
 
     func allDevices() -> [(id: String, link: DeviceLink)] {

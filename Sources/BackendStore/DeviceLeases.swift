@@ -1,0 +1,98 @@
+import SQLStorage
+
+/// Which server instance holds each connected device, when several serve one PostgreSQL
+/// database: "device X is already connected" across the cluster. A holder renews its leases
+/// every few seconds; a lease not renewed for `staleAfter` belongs to a dead instance and is
+/// anyone's. PostgreSQL's clock decides freshness, so instances on machines whose clocks
+/// differ agree.
+public struct DeviceLeases: Sendable {
+    let database: any SQLDatabase
+    /// This process: a restarted instance with the same name is another holder.
+    public let instance: String
+    /// The name a load balancer knows it by (`serve --instance`).
+    public let instanceName: String
+    public let staleAfterSeconds: Int
+
+    public init(database: any SQLDatabase, instance: String, instanceName: String, staleAfterSeconds: Int = 6) {
+        self.database = database
+        self.instance = instance
+        self.instanceName = instanceName
+        self.staleAfterSeconds = staleAfterSeconds
+    }
+
+    public enum Claim: Sendable, Equatable {
+        /// Ours now; `takenFrom` is the live instance that had it (to be told to let go).
+        case claimed(takenFrom: String?)
+        /// A live instance holds it and we may not take it.
+        case held(byInstanceNamed: String)
+    }
+
+    /// Takes the device for this instance. With `force` (a device that proved itself by its
+    /// secret), even from a live holder: most often a connection a crash or a lost network left behind.
+    public func claim(_ deviceId: String, force: Bool) async throws -> Claim {
+        let instance = instance, name = instanceName, stale = staleAfterSeconds
+        return try await database.transaction { sql in
+            let current = try await sql.query("""
+                SELECT instance, instance_name, CASE WHEN renewed_at > clock_timestamp() - make_interval(secs => ?) THEN 1 ELSE 0 END AS fresh
+                FROM device_leases WHERE device_id = ? FOR UPDATE
+                """, .integer(Int64(stale)), .text(deviceId)).first
+            let liveHolder = current.flatMap { $0.bool("fresh") && $0.text("instance") != instance ? $0 : nil }
+            if let liveHolder, !force { return .held(byInstanceNamed: liveHolder.text("instance_name") ?? "another instance") }
+            try await sql.query("""
+                INSERT INTO device_leases (device_id, instance, instance_name, renewed_at) VALUES (?, ?, ?, clock_timestamp())
+                ON CONFLICT (device_id) DO UPDATE SET instance = EXCLUDED.instance, instance_name = EXCLUDED.instance_name,
+                    renewed_at = EXCLUDED.renewed_at
+                """, .text(deviceId), .text(instance), .text(name))
+            return .claimed(takenFrom: liveHolder?.text("instance"))
+        }
+    }
+
+    /// Gives the device up; false when another instance holds it now (it took the device over).
+    public func release(_ deviceId: String) async throws -> Bool {
+        let released = try await database.query("DELETE FROM device_leases WHERE device_id = ? AND instance = ? RETURNING device_id",
+                                                 .text(deviceId), .text(instance))
+        guard released.isEmpty else { return true }
+        // Not ours: another's, or nobody's (this instance is stopping and gave every lease up).
+        return try await database.query("SELECT device_id FROM device_leases WHERE device_id = ?", .text(deviceId)).isEmpty
+    }
+
+    /// Renews every lease of this instance; returns the devices it still holds.
+    public func renew() async throws -> Set<String> {
+        let rows = try await database.query("UPDATE device_leases SET renewed_at = clock_timestamp() WHERE instance = ? RETURNING device_id",
+                                            .text(instance))
+        return Set(rows.compactMap { $0.text("device_id") })
+    }
+
+    /// Removes the leases of other instances that stopped renewing and marks their devices
+    /// offline; returns those devices. Each is returned to exactly one caller, however many
+    /// instances sweep. (This instance's own late leases are its renewal's business: a
+    /// process starved of CPU for a while still holds its connections.)
+    public func expire() async throws -> [String] {
+        let stale = staleAfterSeconds, instance = instance
+        return try await database.transaction { sql in
+            let rows = try await sql.query("""
+                DELETE FROM device_leases WHERE renewed_at < clock_timestamp() - make_interval(secs => ?) AND instance <> ?
+                RETURNING device_id
+                """, .integer(Int64(stale)), .text(instance))
+            let ids = rows.compactMap { $0.text("device_id") }
+            for id in ids {
+                try await sql.query("UPDATE devices SET online = 0, last_seen = ? WHERE id = ?", .text(Clock.now()), .text(id))
+            }
+            return ids
+        }
+    }
+
+    /// The name of the live instance holding the device, when it is not this one.
+    public func holder(of deviceId: String) async throws -> String? {
+        let row = try await database.query("""
+            SELECT instance_name FROM device_leases
+            WHERE device_id = ? AND instance <> ? AND renewed_at > clock_timestamp() - make_interval(secs => ?)
+            """, .text(deviceId), .text(instance), .integer(Int64(staleAfterSeconds))).first
+        return row?.text("instance_name")
+    }
+
+    /// At a clean stop: every device of this instance is free at once.
+    public func releaseAll() async throws {
+        try await database.query("DELETE FROM device_leases WHERE instance = ?", .text(instance))
+    }
+}
