@@ -88,7 +88,9 @@ struct DashboardSession: Sendable {
         }
         if let device = await services.hub.device(target) {
             device.outbox.send(text)
-        } else if let instance = await services.cluster.holder(of: target) {
+        } else if let instance = await services.cluster.holder(of: target),
+                  // Sent here for that instance, the balancer could not reach it (down, its lease not stale yet).
+                  request.uri.queryParameters.get("instance") != instance {
             // A camera is seen where the device is: the dashboard is told which instance that
             // is (a load balancer routes `instance=`); other messages reach the device from here.
             if !isStreamCommand {

@@ -37,6 +37,9 @@ public struct FaceTracker: Sendable {
         public var grownEnough = 1.3
         /// An unsure face is described again every this many frames.
         public var unsureRedescribeEvery = 2
+        /// A face not decided yet is described every this many frames (1: every frame it is
+        /// seen in; 2 halves the descriptions of people walking in, at a frame's delay).
+        public var undecidedRedescribeEvery = 1
         public init() {}
     }
 
@@ -169,7 +172,9 @@ public struct FaceTracker: Sendable {
     /// Why the face on track `id` should be described in this frame; nil when it need not be.
     public func descriptionReason(_ id: Int) -> DescriptionReason? {
         guard let track = tracks.first(where: { $0.id == id }) else { return nil }
-        guard let decided = track.decided else { return .undecided }
+        guard let decided = track.decided else {
+            return track.sinceDescription >= settings.undecidedRedescribeEvery ? .undecided : nil
+        }
         if track.doubtful { return .doubt }
         if track.sinceDescription >= settings.recheckEvery { return .recheck }
         if decided == .unsure { return track.sinceDescription >= settings.unsureRedescribeEvery ? .unsure : nil }

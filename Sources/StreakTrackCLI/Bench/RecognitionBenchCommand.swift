@@ -41,6 +41,9 @@ struct RecognitionBenchCommand: AsyncParsableCommand {
     @Option(help: "How much nearer the best student must be than the second best (StreakTrack's pipeline; 0: off).")
     var margin = IdentificationRule.standard.margin
 
+    @Option(name: .customLong("undecided-every"), help: "Describe a face not decided yet every this many frames (StreakTrack's pipeline).")
+    var undecidedEvery = FaceTracker.Settings().undecidedRedescribeEvery
+
     @Option(name: .customLong("write-clips"), help: "Also write each clip to this folder as an MP4 (for `streaktrack run --camera`), with its script.")
     var writeClips: String?
 
@@ -143,7 +146,10 @@ struct RecognitionBenchCommand: AsyncParsableCommand {
             let watch = try await OriginalDevice(engine: engine, index: gallery, tolerance: tolerance, stages: stages).watch(live)
             (result.decisions, result.framesLookedAt) = (watch.decisions, watch.framesLookedAt)
         case .streaktrack:
-            let recognizer = Recognizer(engine: engine, rule: IdentificationRule(tolerance: tolerance, margin: margin), stages: stages)
+            var tracking = FaceTracker.Settings()
+            tracking.undecidedRedescribeEvery = undecidedEvery
+            let recognizer = Recognizer(engine: engine, rule: IdentificationRule(tolerance: tolerance, margin: margin), tracking: tracking,
+                                        stages: stages)
             await recognizer.enroll(gallery)
             let watch = try await StreakTrackDoor(recognizer: recognizer).watch(live, trace: trace)
             (result.decisions, result.framesLookedAt, result.trace) = (watch.decisions, watch.framesLookedAt, watch.trace)

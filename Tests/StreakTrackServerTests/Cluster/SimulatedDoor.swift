@@ -4,8 +4,9 @@ import Synchronization
 import WebSocketLink
 
 /// A device as the agent behaves on the wire: marks with event ids and `ack=1`, every
-/// unacknowledged mark sent again after a reconnection, reconnecting at once and then
-/// every 250 ms when the server goes, streaming frames while a dashboard asks.
+/// unacknowledged mark sent again after a reconnection, reconnecting when the server goes
+/// after the agent's back-off (`BackendLink.retryDelay`: 0.5–1 s, doubling while attempts
+/// fail), streaming frames while a dashboard asks.
 final class SimulatedDoor: Sendable {
     let deviceId: String
     let organizationId: String
@@ -37,13 +38,20 @@ final class SimulatedDoor: Sendable {
     func run(through base: String, start: @escaping @Sendable () -> ContinuousClock.Instant, spacing: Duration,
              until stop: @escaping @Sendable () -> Bool) async {
         let url = URL(string: "ws://\(base)/api/ws?deviceId=\(deviceId)&organizationId=\(organizationId)&isHardware=true&ack=1")!
+        var failures = 0
         while !stop() {
+            if failures > 0 {
+                let ceiling = min(30.0, 1.0 * Double(1 << min(failures - 1, 5)))
+                try? await Task.sleep(for: .seconds(ceiling * Double.random(in: 0.5...1.0)))
+            }
             guard let link = try? await WebSocketLink.connect(to: url, headers: [(ConnectionParameters.secretHeader, secret)],
                                                               timeout: .seconds(10)) else {
-                try? await Task.sleep(for: .milliseconds(250))
+                failures += 1
                 continue
             }
+            let admissionsBefore = state.withLock { $0.admissions.count }
             await serve(link, start: start, spacing: spacing, until: stop)
+            failures = state.withLock { $0.admissions.count } > admissionsBefore ? 1 : failures + 1
             if !stop() { state.withLock { $0.losses.append(.now) } }
         }
     }
