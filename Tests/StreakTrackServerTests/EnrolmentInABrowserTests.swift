@@ -58,6 +58,7 @@ struct EnrolmentInABrowserTests {
             """.write(toFile: "\(upload)/class.csv", atomically: false, encoding: .utf8)
         try await browser.chooseFiles(["\(upload)/class.csv"], in: "#bulk-csv")
         try await browser.chooseFiles(["biden.jpg", "obama2.jpg", "cat.jpg", "salley.jpg"].map { "\(upload)/\($0)" }, in: "#bulk-files")
+        try await browser.waitFor("document.getElementById('bulk-chosen').textContent.startsWith('CSV class.csv, 4 photos')")
         try await browser.click("#bulk-check")
         try await browser.waitFor("document.querySelectorAll('#bulk-outcomes tbody tr').length === 5", timeout: .seconds(120))
         let checked = try await rows(browser)
@@ -85,6 +86,8 @@ struct EnrolmentInABrowserTests {
         try await browser.evaluate("location.hash = '#/enrol'")
         try await browser.waitFor("!!document.getElementById('bulk-folder')")
         try await browser.chooseFiles([folder], in: "#bulk-folder")
+        // Chromium reads a chosen folder before the page hears of it: wait as a person waits to see it listed.
+        try await browser.waitFor("document.getElementById('bulk-chosen').textContent.startsWith('2 photos')")
         try await browser.click("#bulk-run")
         try await browser.waitFor("document.querySelectorAll('#bulk-outcomes tbody tr').length === 2"
                                   + " && \(Self.runDone)", timeout: .seconds(120))

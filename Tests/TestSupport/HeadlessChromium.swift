@@ -93,7 +93,10 @@ public final class HeadlessChromium: @unchecked Sendable {
         do {
             try await waitUntil(timeout: timeout) { try await self.evaluate(expression) as? Bool == true }
         } catch is TestSocket.TimedOut {
-            throw Failure(description: "the page never showed `\(expression)` within \(timeout)")
+            // What the page says went wrong is usually the reason it never got there.
+            let alerts = try? await evaluate("[...document.querySelectorAll('[role=alert]')].map(e => e.textContent).filter(t => t).join(' | ')")
+            let said = (alerts as? String).flatMap { $0.isEmpty ? nil : " (the page's alerts: \($0))" } ?? ""
+            throw Failure(description: "the page never showed `\(expression)` within \(timeout)\(said)")
         }
     }
 
