@@ -4,30 +4,61 @@ import FaceEngine
 public struct EntranceClip: Sendable {
     public let scene: EntranceScene
     public let frames: [[UInt8]]
+    /// For each walker, the first frame in which their face is wholly inside the picture
+    /// and at most a tenth of it covered by anyone drawn in front (nil: never): a face hidden
+    /// behind someone walking in front cannot be recognised, so its time to mark starts later.
+    public let firstFullyVisibleFrames: [Int?]
 
     /// Renders `scene` with each walker cut out of their photo (`cutouts[identity/photo]`).
     public static func render(_ scene: EntranceScene, cutouts: [String: PortraitCutout], quality: Int = 85) throws -> EntranceClip {
         let room = EntranceRoom(width: scene.width, height: scene.height)
         var cache: [String: (image: RGBImage, alpha: [UInt8], faceCentre: (x: Int, y: Int))] = [:]
         var frames: [[UInt8]] = []
+        var firstVisible = [Int?](repeating: nil, count: scene.walkers.count)
         frames.reserveCapacity(scene.frameCount)
         for number in 0..<scene.frameCount {
             var pixels = room.frame(number)
-            let time = scene.time(ofFrame: number)
-            // Farther (smaller) faces first: nearer people stand in front of them.
-            let present = scene.walkers.compactMap { walker in walker.face(at: time).map { (walker, $0) } }.sorted { $0.1.width < $1.1.width }
-            for (walker, face) in present {
+            var layers: [Layer] = []
+            for (index, face) in scene.drawingOrder(inFrame: number) {
+                let walker = scene.walkers[index]
                 guard let cutout = cutouts[walker.identity + "/" + walker.photo] else { continue }
                 let width = max(8, Int(face.width.rounded()))
                 let key = "\(walker.identity)/\(walker.photo)@\(width)"
                 let drawn = cache[key] ?? cutout.rendered(faceWidth: width)
                 cache[key] = drawn
-                blend(drawn.image, alpha: drawn.alpha, into: &pixels, width: scene.width, height: scene.height,
-                      x: Int(face.x.rounded()) - drawn.faceCentre.x, y: Int(face.y.rounded()) - drawn.faceCentre.y)
+                let layer = Layer(walker: index, image: drawn.image, alpha: drawn.alpha,
+                                  x: Int(face.x.rounded()) - drawn.faceCentre.x, y: Int(face.y.rounded()) - drawn.faceCentre.y)
+                blend(layer.image, alpha: layer.alpha, into: &pixels, width: scene.width, height: scene.height, x: layer.x, y: layer.y)
+                layers.append(layer)
+            }
+            for (position, layer) in layers.enumerated() where firstVisible[layer.walker] == nil {
+                guard scene.faceInsidePicture(of: layer.walker, inFrame: number),
+                      let box = scene.faceBox(of: layer.walker, inFrame: number) else { continue }
+                let inFront = layers[(position + 1)...]
+                let covered = EntranceScene.grid(over: box).filter { point in inFront.contains { $0.covers(point) } }.count
+                if covered * 10 <= 81 {
+                    firstVisible[layer.walker] = number
+                }
             }
             frames.append(try RGBImage(width: scene.width, height: scene.height, pixels: pixels).jpegData(quality: quality))
         }
-        return EntranceClip(scene: scene, frames: frames)
+        return EntranceClip(scene: scene, frames: frames, firstFullyVisibleFrames: firstVisible)
+    }
+
+    /// A walker's cut-out where it is drawn in one frame.
+    struct Layer {
+        let walker: Int
+        let image: RGBImage
+        let alpha: [UInt8]
+        let x: Int
+        let y: Int
+
+        /// Whether the cut-out hides the picture's `point` (more than half opaque there).
+        func covers(_ point: (x: Int, y: Int)) -> Bool {
+            let column = point.x - x, row = point.y - y
+            guard column >= 0, row >= 0, column < image.width, row < image.height else { return false }
+            return alpha[row * image.width + column] > 127
+        }
     }
 
     static func blend(_ image: RGBImage, alpha: [UInt8], into pixels: inout [UInt8], width: Int, height: Int, x: Int, y: Int) {

@@ -95,11 +95,24 @@ public struct EntranceScene: Sendable {
                        bottom: Int((face.y + half).rounded()), left: Int((face.x - half).rounded()))
     }
 
-    /// The first frame in which walker `index`'s face is wholly inside the picture (nil: never).
-    public func firstFullyVisibleFrame(of index: Int) -> Int? {
-        (0..<frameCount).first { number in
-            guard let box = faceBox(of: index, inFrame: number) else { return false }
-            return box.left >= 0 && box.top >= 0 && box.right <= width && box.bottom <= height
+    /// The walkers in frame `number` in the order they are drawn: farther (smaller) faces
+    /// first, so that nearer people stand in front of them; equal sizes in script order.
+    public func drawingOrder(inFrame number: Int) -> [(index: Int, face: (x: Double, y: Double, width: Double))] {
+        let time = time(ofFrame: number)
+        return walkers.indices.compactMap { index in walkers[index].face(at: time).map { (index, $0) } }
+            .sorted { ($0.face.width, $0.index) < ($1.face.width, $1.index) }
+    }
+
+    /// Whether walker `index`'s face is wholly inside frame `number`.
+    public func faceInsidePicture(of index: Int, inFrame number: Int) -> Bool {
+        guard let box = faceBox(of: index, inFrame: number) else { return false }
+        return box.left >= 0 && box.top >= 0 && box.right <= width && box.bottom <= height
+    }
+
+    /// A 9x9 grid of points over a face box, its edges included.
+    static func grid(over box: FaceBox) -> [(x: Int, y: Int)] {
+        (0...8).flatMap { row in
+            (0...8).map { column in (box.left + (box.width - 1) * column / 8, box.top + (box.height - 1) * row / 8) }
         }
     }
 

@@ -10,7 +10,7 @@ struct BenchResult {
     var stages: [StageClock.Stage: Double] = [:]
     /// StreakTrack's descriptions by why they were due (empty for the original device).
     var descriptions: [String: Int] = [:]
-    var score = ClipScore([], scene: .init(name: "", duration: 0, walkers: []))
+    var score = ClipScore()
     var trace: [String] = []
 
     init(frames: Int) {
@@ -25,6 +25,8 @@ struct BenchResult {
             + String(format: " marked %2d of %2d  strangers %d  mix-ups %d  ", score.markedCount, score.arrivals.count, score.strangersMarked, score.mixUps)
             + timing + String(format: "  CPU %.2f s  frames looked at %d of %d", cpuSeconds, framesLookedAt, frames)
             + (missed.isEmpty ? "" : "  missed: " + missed.joined(separator: ", "))
+            + (score.hidden.isEmpty ? "" : "  never fully in view (not counted): "
+                + score.hidden.map { "\($0.identity) (\($0.marked ? "marked" : "not marked"))" }.joined(separator: ", "))
     }
 
     var stageSummary: String {
@@ -35,7 +37,7 @@ struct BenchResult {
 
 /// A pipeline's figures over every clip.
 struct BenchTotals {
-    var arrivals = 0, marked = 0, strangers = 0, mixUps = 0
+    var arrivals = 0, marked = 0, strangers = 0, mixUps = 0, hidden = 0, hiddenMarked = 0
     var times: [Double] = []
     var cpuSeconds = 0.0
     var stages: [StageClock.Stage: Double] = [:]
@@ -45,6 +47,8 @@ struct BenchTotals {
         marked += result.score.markedCount
         strangers += result.score.strangersMarked
         mixUps += result.score.mixUps
+        hidden += result.score.hidden.count
+        hiddenMarked += result.score.hidden.filter(\.marked).count
         times += result.score.times
         cpuSeconds += result.cpuSeconds
         for (stage, seconds) in result.stages { stages[stage, default: 0] += seconds }
@@ -56,5 +60,6 @@ struct BenchTotals {
         "  \(pipeline.title.padding(toLength: 16, withPad: " ", startingAt: 0))"
             + String(format: " marked %2d of %2d  strangers %d  mix-ups %d  median to mark %@  max %@  CPU %.2f s", marked, arrivals, strangers,
                      mixUps, medianText, times.max().map { String(format: "%.2f s", $0) } ?? "-", cpuSeconds)
+            + (hidden == 0 ? "" : "  (and \(hiddenMarked) of \(hidden) never fully in view)")
     }
 }

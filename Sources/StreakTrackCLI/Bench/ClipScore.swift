@@ -13,6 +13,9 @@ struct ClipScore {
     }
 
     var arrivals: [Arrival] = []
+    /// Enrolled people whose face was never fully in view (always partly behind someone in
+    /// front): not counted among the arrivals, but listed, with whether they were marked anyway.
+    var hidden: [(identity: String, marked: Bool)] = []
     /// Decisions naming a student for a stranger's face.
     var strangersMarked = 0
     /// Decisions naming the wrong student for an enrolled person's face.
@@ -20,10 +23,18 @@ struct ClipScore {
     /// Decisions no walker's face was near (a box on the wall).
     var unattributed = 0
 
-    init(_ decisions: [BenchDecision], scene: EntranceScene) {
+    /// Nothing scored yet.
+    init() {}
+
+    init(_ decisions: [BenchDecision], clip: EntranceClip) {
+        let scene = clip.scene
         var firstSeen: [String: Double] = [:]
+        var neverInView = Set<String>()
         for (index, walker) in scene.walkers.enumerated() where walker.enrolled {
-            guard let frame = scene.firstFullyVisibleFrame(of: index) else { continue }
+            guard let frame = clip.firstFullyVisibleFrames[index] else {
+                neverInView.insert(walker.identity)
+                continue
+            }
             firstSeen[walker.identity] = min(firstSeen[walker.identity] ?? .infinity, scene.time(ofFrame: frame))
         }
         var marked: [String: Double] = [:]
@@ -42,6 +53,7 @@ struct ClipScore {
                 marked[label] = decision.time
             }
         }
+        hidden = neverInView.subtracting(firstSeen.keys).sorted().map { ($0, marked[$0] != nil) }
         arrivals = firstSeen.keys.sorted().map { identity in
             Arrival(identity: identity, timeToMark: marked[identity].map { max(0, $0 - firstSeen[identity]!) })
         }

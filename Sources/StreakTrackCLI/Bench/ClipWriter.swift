@@ -19,7 +19,7 @@ enum ClipWriter {
         let walkers = clip.scene.walkers.indices.map { index -> [String: Any] in
             let walker = clip.scene.walkers[index]
             return ["identity": walker.identity, "photo": walker.photo, "enrolled": walker.enrolled,
-                    "firstFullyVisibleFrame": clip.scene.firstFullyVisibleFrame(of: index) as Any]
+                    "firstFullyVisibleFrame": clip.firstFullyVisibleFrames[index] as Any]
         }
         let script: [String: Any] = ["name": clip.scene.name, "framesPerSecond": clip.scene.framesPerSecond, "frames": clip.frames.count,
                                      "walkers": walkers]

@@ -17,7 +17,8 @@ struct RecognitionBenchCommand: AsyncParsableCommand {
         Enrolled people are enrolled with their 1.jpg and walk in as another of their photos. Each clip is played \
         as a live camera plays it (frames not taken in time are dropped) to each pipeline in turn. Reported per \
         clip and pipeline: enrolled people marked, strangers marked, people taken for someone else, seconds from \
-        a face fully in view to its mark, CPU-seconds of the whole process while watching and by stage, frames \
+        a face fully in view (inside the picture, at most a tenth of it behind someone in front) to its mark; \
+        people never fully in view are listed apart and not counted; CPU-seconds of the whole process while watching and by stage, frames \
         looked at. The original device is ../shared/ORIGINAL_DEVICE.md on this engine: an attempt (HOG upsample 1 \
         on the equalised gray frame, every face described, the first matched) then 0.5 s of sleep, 3 s after a \
         mark, 4 s after a repeat, 1 s after an unknown face.
@@ -157,7 +158,7 @@ struct RecognitionBenchCommand: AsyncParsableCommand {
         }
         result.cpuSeconds = StageClock.processCPUSeconds() - cpuBefore
         result.stages = stages.seconds
-        result.score = ClipScore(result.decisions, scene: clip.scene)
+        result.score = ClipScore(result.decisions, clip: clip)
         return result
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import DeviceAgent
 import FaceEngine
 
@@ -32,7 +33,7 @@ struct StreakTrackDoor: Sendable {
         watch.descriptions = await recognizer.timeline.descriptions
         if trace {
             for track in await recognizer.timeline.tracks {
-                watch.trace.append("face \(track.id): frames \(track.firstFrame)–\(track.lastFrame), described at \(track.describedFrames), decided \(track.decisions.isEmpty ? "never" : track.decisions.map { "at \($0.frame) as \($0.who)" }.joined(separator: ", "))")
+                watch.trace.append("face \(track.id): frames \(track.firstFrame)–\(track.lastFrame), described at \(track.describedFrames), decided \(track.decisions.isEmpty ? "never" : track.decisions.map { "at \($0.frame) as \($0.who)\($0.distance.map { String(format: " (%.3f)", $0) } ?? "")" }.joined(separator: ", "))")
             }
         }
         return watch
