@@ -194,6 +194,7 @@ let package = Package(
         .testTarget(name: "FaceEngineTests", dependencies: ["FaceEngine", "TestSupport"]),
         .testTarget(name: "StreakTrackCLITests", dependencies: ["FaceEngine", "TestSupport"]),
         .testTarget(name: "DeviceHardwareTests", dependencies: ["DeviceHardware"]),
+        .testTarget(name: "EntranceClipsTests", dependencies: ["EntranceClips", "FaceEngine"]),
         .testTarget(name: "HardwareFeedbackTests", dependencies: ["HardwareFeedback", "DeviceHardware", "DeviceAgent"]),
     ],
     swiftLanguageModes: [.v6],

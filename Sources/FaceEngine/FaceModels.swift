@@ -76,4 +76,6 @@ public final class FaceModels: @unchecked Sendable {
 
     /// The BLAS library the descriptor network runs on.
     public static var blasDescription: String { String(cString: stfe_blas_description()) }
+    /// The vector instructions dlib was compiled for (a build-time choice: `STREAKTRACK_MARCH`).
+    public static var simdDescription: String { String(cString: stfe_simd_description()) }
 }

@@ -99,6 +99,19 @@ struct FaceTrackerTests {
         #expect(tracker.needsDescription(id), "out of sight longer: described again")
     }
 
+    @Test func someoneStandingStillIsNotOutOfSightButAPlaceLeftEmptyIs() {
+        var (tracker, id) = decidedAsha()
+        // Nothing moved around her for longer than outOfSightMemory frames: not looked for, but there all along.
+        for _ in 0...tracker.settings.outOfSightMemory { _ = tracker.advance([], searched: [], still: [id]) }
+        #expect(tracker.advance([box(104, 100)]) == [id])
+        #expect(!tracker.needsDescription(id), "stood still, then moved on: still Asha, no new description")
+        // Looked for and not found (she walked out), then nothing moves there: that is not her standing still.
+        _ = tracker.advance([], searched: [box(0, 0, size: 640)])
+        for _ in 0...tracker.settings.outOfSightMemory { _ = tracker.advance([], searched: [], still: [id]) }
+        #expect(tracker.advance([box(104, 100)]) == [id])
+        #expect(tracker.needsDescription(id), "a face where she was, long after she was missed: described again")
+    }
+
     @Test func aCutPutsEveryFaceInDoubt() {
         var (tracker, id) = decidedAsha()
         _ = tracker.advance([box(100, 100)])

@@ -27,6 +27,7 @@ struct ScanPlannerTests {
         for _ in 0..<5 {
             #expect(planner.plan(map(room), bounds: bounds, following: [.init(id: 7, box: face, decided: true)]).isEmpty,
                     "a decided face that does not move is not looked for")
+            #expect(planner.stillFaces == [7], "and is told to be still where it was")
         }
         var whole = 0, planned = 3 + 5
         while whole == 0, planned < planner.settings.quietScanEvery + 2 {

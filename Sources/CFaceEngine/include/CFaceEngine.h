@@ -125,6 +125,8 @@ long stfe_nearest_row(const float *rows, size_t count, const float *query, float
 
 /// The BLAS library dlib is running on (e.g. "OpenBLAS 0.3.21 ..."), or "reference BLAS".
 const char *stfe_blas_description(void);
+/// The vector instructions the face engine was compiled for ("AVX", "NEON", ...).
+const char *stfe_simd_description(void);
 
 #ifdef __cplusplus
 }

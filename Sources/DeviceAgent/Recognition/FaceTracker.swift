@@ -78,8 +78,11 @@ public struct FaceTracker: Sendable {
     /// Takes a frame's boxes (and, optionally, how to see a face's look in this
     /// frame: `{ FaceLook.of($0, in: image) }`); returns the track id of each box, in the same order.
     /// `searched`: where the frame was searched (nil: everywhere); a face not found
-    /// counts as unseen only if it was looked for.
-    public mutating func advance(_ boxes: [FaceBox], searched: [FaceBox]? = nil, look: ((FaceBox) -> [UInt8])? = nil) -> [Int] {
+    /// counts as unseen only if it was looked for. `still`: tracks around which nothing
+    /// moved in this frame: not looked for, one found when last looked for counts as seen
+    /// where it was (someone who stood still for a while is not "back after a while out of sight").
+    public mutating func advance(_ boxes: [FaceBox], searched: [FaceBox]? = nil, still: Set<Int> = [],
+                                 look: ((FaceBox) -> [UInt8])? = nil) -> [Int] {
         frame += 1
         var assigned = [Int?](repeating: nil, count: boxes.count)
         var taken = Set<Int>()
@@ -104,7 +107,13 @@ public struct FaceTracker: Sendable {
             let centre = tracks[t].box.center
             let lookedFor = searched?.contains { Double($0.left) <= centre.x && centre.x <= Double($0.right)
                 && Double($0.top) <= centre.y && centre.y <= Double($0.bottom) } ?? true
-            if lookedFor { tracks[t].unseen += 1 }
+            if lookedFor {
+                tracks[t].unseen += 1
+            } else if still.contains(tracks[t].id) && tracks[t].unseen == 0 {
+                // Found when last looked for, and nothing moved since. One missed at its last
+                // look may have walked out: where it was is empty, and empty stays still.
+                tracks[t].lastSeen = frame
+            }
         }
         var ids: [Int] = []
         for (b, box) in boxes.enumerated() {

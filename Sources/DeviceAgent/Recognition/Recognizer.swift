@@ -87,7 +87,8 @@ public actor Recognizer {
         // Every frame, searched or not: the tracker counts frames to know how long ago it saw each face.
         let gray = boxes.isEmpty ? nil : try pictures.gray()
         let ids = stages.measure(.tracking) {
-            tracker.advance(boxes, searched: regions.map(\.area), look: gray.map { gray in { FaceLook.of($0, in: gray) } })
+            tracker.advance(boxes, searched: regions.map(\.area), still: planner.stillFaces,
+                            look: gray.map { gray in { FaceLook.of($0, in: gray) } })
         }
         timeline.saw(ids, boxes: boxes, frame: number)
         let reasons = ids.map { tracker.descriptionReason($0) }

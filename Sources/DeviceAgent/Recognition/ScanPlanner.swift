@@ -64,6 +64,9 @@ public struct ScanPlanner: Sendable {
     /// Whether the last frame planned changed as a whole (a cut, the lights): whoever is
     /// where a face was before may be someone else.
     public private(set) var sawCut = false
+    /// The followed faces around which nothing moved in the last frame planned: whoever
+    /// was there is there still, though not looked for.
+    public private(set) var stillFaces: Set<Int> = []
     private var previous: MotionMap?
     private var frame = 0
     private var sinceWholeFrame = 0
@@ -79,6 +82,7 @@ public struct ScanPlanner: Sendable {
         frame += 1
         sinceWholeFrame += 1
         sawCut = false
+        stillFaces = []
         defer { previous = map }
         guard let previous else { return [whole(bounds, upsample: 1)] }  // start-up: every face, small ones too
         let moving = map.changedCells(since: previous, threshold: settings.motionThreshold)
@@ -91,6 +95,7 @@ public struct ScanPlanner: Sendable {
         let bodies = faces.map { body(of: $0.box, within: bounds) }
         for (face, body) in zip(faces, bodies) {
             let moved = moving.contains { body.contains(MotionMap.box(of: $0)) }
+            if !moved { stillFaces.insert(face.id) }
             if !face.decided || (moved && frame % settings.followDecidedEvery == 0) { regions.append(follow(face, within: bounds)) }
         }
         let free = moving.filter { cell in !bodies.contains { $0.contains(MotionMap.box(of: cell)) } }

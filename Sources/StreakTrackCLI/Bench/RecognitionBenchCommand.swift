@@ -70,6 +70,7 @@ struct RecognitionBenchCommand: AsyncParsableCommand {
             return all[number - 1]
         }
         print("recognition benchmark: \(scenes.count) \(clipSet.rawValue) clip(s), 640x480 at 15 fps, played in real time; tolerance \(tolerance), margin \(margin)")
+        print("dlib compiled for: \(FaceModels.simdDescription)")
         print("BLAS: \(FaceModels.blasDescription); OPENBLAS_NUM_THREADS=\(ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] ?? "unset"); cores: \(ProcessInfo.processInfo.activeProcessorCount)")
         let gallery = try await Self.enrol(scenes: scenes, photos: folder, engine: engine)
         let cutouts = try await EntranceClipSet.cutouts(for: scenes, photos: folder, engine: engine)

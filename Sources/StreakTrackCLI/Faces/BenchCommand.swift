@@ -34,6 +34,7 @@ struct BenchCommand: AsyncParsableCommand {
         let photoPath = photo ?? Samples.directory + "/obama.jpg"
         let portrait = try RGBImage(contentsOfFile: photoPath)
         print("face engine benchmark: \(runs) runs per figure; median [p10 .. p90] in ms")
+        print("dlib compiled for: \(FaceModels.simdDescription)")
         print("BLAS: \(FaceModels.blasDescription); OPENBLAS_NUM_THREADS=\(ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] ?? "unset")")
         print("cores: \(ProcessInfo.processInfo.activeProcessorCount); portrait: \(photoPath) (\(portrait.width)x\(portrait.height))")
 
