@@ -34,11 +34,9 @@ public struct EntranceClip: Sendable {
             for (position, layer) in layers.enumerated() where firstVisible[layer.walker] == nil {
                 guard scene.faceInsidePicture(of: layer.walker, inFrame: number),
                       let box = scene.faceBox(of: layer.walker, inFrame: number) else { continue }
-                let inFront = layers[(position + 1)...]
-                let covered = EntranceScene.grid(over: box).filter { point in inFront.contains { $0.covers(point) } }.count
-                if covered * 10 <= 81 {
-                    firstVisible[layer.walker] = number
-                }
+                let inFront = layers[(position + 1)...], grid = EntranceScene.grid(over: box)
+                let covered = grid.filter { point in inFront.contains { $0.covers(point) } }.count
+                if covered * 10 <= grid.count { firstVisible[layer.walker] = number }  // at most a tenth
             }
             frames.append(try RGBImage(width: scene.width, height: scene.height, pixels: pixels).jpegData(quality: quality))
         }
