@@ -32,8 +32,7 @@ public struct EntranceClip: Sendable {
                 layers.append(layer)
             }
             for (position, layer) in layers.enumerated() where firstVisible[layer.walker] == nil {
-                guard scene.faceInsidePicture(of: layer.walker, inFrame: number),
-                      let box = scene.faceBox(of: layer.walker, inFrame: number) else { continue }
+                guard let box = scene.faceBox(of: layer.walker, inFrame: number), scene.isInsidePicture(box) else { continue }
                 let inFront = layers[(position + 1)...], grid = EntranceScene.grid(over: box)
                 let covered = grid.filter { point in inFront.contains { $0.covers(point) } }.count
                 if covered * 10 <= grid.count { firstVisible[layer.walker] = number }  // at most a tenth

@@ -103,10 +103,9 @@ public struct EntranceScene: Sendable {
             .sorted { ($0.face.width, $0.index) < ($1.face.width, $1.index) }
     }
 
-    /// Whether walker `index`'s face is wholly inside frame `number`.
-    public func faceInsidePicture(of index: Int, inFrame number: Int) -> Bool {
-        guard let box = faceBox(of: index, inFrame: number) else { return false }
-        return box.left >= 0 && box.top >= 0 && box.right <= width && box.bottom <= height
+    /// Whether `box` (a face, from `faceBox`) is wholly inside the picture.
+    public func isInsidePicture(_ box: FaceBox) -> Bool {
+        box.left >= 0 && box.top >= 0 && box.right <= width && box.bottom <= height
     }
 
     /// A 9x9 grid of points over a face box, its edges included.

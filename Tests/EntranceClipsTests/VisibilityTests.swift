@@ -27,7 +27,7 @@ struct VisibilityTests {
         #expect((14...24).contains(behind), "first fully in view at frame \(behind)")
         // Inside the picture from the frame its left edge passes 0 (x 20: frame 60 * 60 / 200 = 18), nothing covers it.
         let alone = try #require(clip.firstFullyVisibleFrames[2])
-        #expect(alone == (0..<scene.frameCount).first { scene.faceInsidePicture(of: 2, inFrame: $0) })
+        #expect(alone == (0..<scene.frameCount).first { scene.faceBox(of: 2, inFrame: $0).map(scene.isInsidePicture) == true })
         #expect((17...19).contains(alone))
     }
 
