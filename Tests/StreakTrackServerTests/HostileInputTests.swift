@@ -112,7 +112,7 @@ struct HostileInputTests {
         let device = try await server.device("door-1", organization: school.organizationId)
         _ = try await device.next()
         let stalled = try RawConnection(port: server.port, receiveBuffer: 4096)
-        let answer = try stalled.upgrade(path: "/api/ws?deviceId=door-1&organizationId=\(school.organizationId)&isHardware=false",
+        let answer = try await stalled.upgrade(path: "/api/ws?deviceId=door-1&organizationId=\(school.organizationId)&isHardware=false",
                                          headers: ["Sec-WebSocket-Protocol": "streaktrack, bearer.\(server.adminToken)"])
         #expect(answer.hasPrefix("HTTP/1.1 101"), "\(answer)")
         let reader = try await server.dashboard(watching: "door-1", organization: school.organizationId)
@@ -126,7 +126,7 @@ struct HostileInputTests {
             for _ in 0..<10 where (try? await reader.next(timeout: .seconds(10))) != nil { received += 1 }
         }
         #expect(received == 500, "a dashboard that reads gets every message")
-        #expect(await offCooperativePool { stalled.drainUntilClosed(timeout: .seconds(10)) }, "the stalled one was closed")
+        #expect(await stalled.drainUntilClosed(timeout: .seconds(10)), "the stalled one was closed")
         #expect(try await server.anonymousHTTP.get("/healthz").status == 200)
         await device.close()
         await reader.close()
@@ -145,22 +145,23 @@ struct HostileInputTests {
         for connection in halfSent { try connection.send("GET /healthz HTT") }
         try await Task.sleep(for: .seconds(2))  // all five taken in before the sixth comes
         let sixth = try RawConnection(port: server.port)
-        #expect(await offCooperativePool { sixth.drainUntilClosed(timeout: .seconds(8)) }, "over the per-address limit: closed at once")
+        #expect(await sixth.drainUntilClosed(timeout: .seconds(8)), "over the per-address limit: closed at once")
         // Anyone else (another address) is still served while they hang.
         let other = try RawConnection(port: server.port, source: "127.0.0.2")
-        let metrics = try other.exchange("GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        let metrics = try await other.exchange("GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
         #expect(metrics.hasPrefix("HTTP/1.1 200") && metrics.contains("streaktrack_refused_connections_total 1"), "\(metrics)")
         // No head within the time-out: closed.
-        let closed = await offCooperativePool { halfSent.allSatisfy { $0.drainUntilClosed(timeout: .seconds(30)) } }
+        var closed = true
+        for connection in halfSent where !(await connection.drainUntilClosed(timeout: .seconds(30))) { closed = false }
         #expect(closed, "half-sent requests are dropped after the idle time-out")
 
         // A request line over the size limit gets 431, not silence.
         let long = try RawConnection(port: server.port)
-        let answer = try long.exchange("GET /healthz?x=\(String(repeating: "A", count: 100_000)) HTTP/1.1\r\nHost: x\r\n\r\n")
+        let answer = try await long.exchange("GET /healthz?x=\(String(repeating: "A", count: 100_000)) HTTP/1.1\r\nHost: x\r\n\r\n")
         #expect(answer.hasPrefix("HTTP/1.1 431"), "\(answer.prefix(80))")
         // A body that never comes: 408 after the body time-out (shorter here than the idle one, which would close it too).
         let trickle = try RawConnection(port: server.port)
-        let body = try trickle.exchange("POST /api/organizations HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(server.adminToken)\r\n"
+        let body = try await trickle.exchange("POST /api/organizations HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(server.adminToken)\r\n"
                                         + "Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"na", timeout: .seconds(12))
         #expect(body.hasPrefix("HTTP/1.1 408"), "\(body.prefix(80))")
     }

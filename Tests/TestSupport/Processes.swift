@@ -9,10 +9,12 @@ public struct ProcessOutput: Sendable {
     public var lines: [String] { stdout.split(separator: "\n").map(String.init) }
 }
 
-/// Runs blocking work on a Dispatch thread, leaving the cooperative pool free.
+/// Runs blocking work on a thread of its own, leaving the cooperative pool free.
+/// (Not Dispatch's global queue: it is as narrow as the machine, so a few waits
+/// of several seconds at once would queue every other one behind them.)
 public func offCooperativePool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
     await withCheckedContinuation { continuation in
-        DispatchQueue.global().async { continuation.resume(returning: work()) }
+        Thread.detachNewThread { continuation.resume(returning: work()) }
     }
 }
 

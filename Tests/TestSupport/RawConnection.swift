@@ -6,6 +6,11 @@ import Glibc
 /// A bare TCP connection, for what polite clients never do: stop halfway
 /// through a request, never read, or come from another loopback address
 /// (127.0.0.2 is this machine too, but counts as another client).
+///
+/// Every wait for the server is async and blocks a thread of its own: the
+/// servers under test answer on Swift's cooperative threads (two on this
+/// machine), and two tests blocking them in `poll` left every server in the
+/// process silent until both gave up.
 public final class RawConnection: @unchecked Sendable {
     private let fd: Int32
 
@@ -59,47 +64,55 @@ public final class RawConnection: @unchecked Sendable {
 
     /// What arrives within `timeout`: bytes, an empty array when the peer has
     /// closed, nil when nothing came.
-    public func receive(timeout: Duration) -> [UInt8]? {
+    public func receive(timeout: Duration) async -> [UInt8]? {
+        await offCooperativePool { self.receiveBlocking(timeout: timeout) }
+    }
+
+    /// Reads everything until the peer closes; false if it still has not after `timeout`.
+    public func drainUntilClosed(timeout: Duration) async -> Bool {
+        await offCooperativePool {
+            let deadline = ContinuousClock.now + timeout
+            while ContinuousClock.now < deadline {
+                if let bytes = self.receiveBlocking(timeout: .milliseconds(100)), bytes.isEmpty { return true }
+            }
+            return false
+        }
+    }
+
+    /// The whole HTTP answer to `request` (read until the peer closes or goes quiet).
+    public func exchange(_ request: String, timeout: Duration = .seconds(30)) async throws -> String {
+        try send(request)
+        return await offCooperativePool {
+            var reply: [UInt8] = []
+            let deadline = ContinuousClock.now + timeout
+            while ContinuousClock.now < deadline {
+                guard let bytes = self.receiveBlocking(timeout: .milliseconds(300)) else {
+                    if !reply.isEmpty { break }
+                    continue
+                }
+                if bytes.isEmpty { break }
+                reply += bytes
+            }
+            return String(decoding: reply, as: UTF8.self)
+        }
+    }
+
+    /// Sends a WebSocket upgrade request and reads the server's answer to it.
+    public func upgrade(path: String, headers: [String: String] = [:]) async throws -> String {
+        var request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        request += "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+        for (name, value) in headers { request += "\(name): \(value)\r\n" }
+        try send(request + "\r\n")
+        guard let answer = await receive(timeout: .seconds(30)) else { throw Failure(description: "no answer to the upgrade") }
+        return String(decoding: answer, as: UTF8.self)
+    }
+
+    private func receiveBlocking(timeout: Duration) -> [UInt8]? {
         var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
         let milliseconds = Int32(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
         guard poll(&poller, 1, milliseconds) > 0 else { return nil }
         var buffer = [UInt8](repeating: 0, count: 65536)
         let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
         return count <= 0 ? [] : Array(buffer.prefix(count))
-    }
-
-    /// Reads everything until the peer closes; false if it still has not after `timeout`.
-    public func drainUntilClosed(timeout: Duration) -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if let bytes = receive(timeout: .milliseconds(100)), bytes.isEmpty { return true }
-        }
-        return false
-    }
-
-    /// The whole HTTP answer to `request` (read until the peer closes or goes quiet).
-    public func exchange(_ request: String, timeout: Duration = .seconds(30)) throws -> String {
-        try send(request)
-        var reply: [UInt8] = []
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            guard let bytes = receive(timeout: .milliseconds(300)) else {
-                if !reply.isEmpty { break }
-                continue
-            }
-            if bytes.isEmpty { break }
-            reply += bytes
-        }
-        return String(decoding: reply, as: UTF8.self)
-    }
-
-    /// Sends a WebSocket upgrade request and reads the server's answer to it.
-    public func upgrade(path: String, headers: [String: String] = [:]) throws -> String {
-        var request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-        request += "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-        for (name, value) in headers { request += "\(name): \(value)\r\n" }
-        try send(request + "\r\n")
-        guard let answer = receive(timeout: .seconds(30)) else { throw Failure(description: "no answer to the upgrade") }
-        return String(decoding: answer, as: UTF8.self)
     }
 }
