@@ -67,6 +67,9 @@ public struct FaceIdentity: Sendable {
 
     public var descriptions: Int { pool.count }
 
+    /// The descriptions pooled into one (nil before the first).
+    public var pooledDescriptor: FaceDescriptor? { pool.pooled }
+
     /// Forgets everything: the face may be someone else's now.
     public mutating func reset() {
         pool.removeAll()

@@ -35,6 +35,10 @@ public struct FaceTracker: Sendable {
         public var outOfSightMemory = 30
         /// A face decided unknown is described again once it is this many times as wide as when last described.
         public var grownEnough = 1.3
+        /// A face decided unknown whose pooled distance to a student is less than the tolerance plus
+        /// this is described again every `unsureRedescribeEvery` frames until its pool is full: a
+        /// student seen badly at first (0.51 from their photo) is not left a stranger for seconds.
+        public var nearMiss = 0.05
         /// An unsure face is described again every this many frames.
         public var unsureRedescribeEvery = 2
         /// A face not decided yet is described every this many frames (1: every frame it is
@@ -57,6 +61,8 @@ public struct FaceTracker: Sendable {
         fileprivate var describedBox: FaceBox?
         /// Continued far from where it was last seen, or after a while out of sight: it may be someone else now.
         fileprivate var doubtful = false
+        /// Decided unknown, but within `nearMiss` of a student, with room left in its pool.
+        fileprivate var nearlyKnown = false
         fileprivate var lastSeen = 0
 
         /// Frames in a row it was looked for and not found (0: seen when last looked for).
@@ -173,6 +179,8 @@ public struct FaceTracker: Sendable {
         case unsure
         /// A stranger decided while far away, now much nearer.
         case nearer
+        /// A stranger decided by a whisker: described now and then while its pool fills.
+        case nearMiss
     }
 
     /// Whether the face on track `id` should be described in this frame.
@@ -187,6 +195,7 @@ public struct FaceTracker: Sendable {
         if track.doubtful { return .doubt }
         if track.sinceDescription >= settings.recheckEvery { return .recheck }
         if decided == .unsure { return track.sinceDescription >= settings.unsureRedescribeEvery ? .unsure : nil }
+        if decided == .unknown, track.nearlyKnown, track.sinceDescription >= settings.unsureRedescribeEvery { return .nearMiss }
         if decided == .unknown, let then = track.describedBox, Double(track.box.width) >= Double(then.width) * settings.grownEnough {
             return .nearer
         }
@@ -196,9 +205,9 @@ public struct FaceTracker: Sendable {
     }
 
     /// Records one description of the face on track `id`; `judge` says who a descriptor is
-    /// (`IdentificationRule`). Returns the decision when this description makes or changes it
-    /// (a face decided once is not reported again unless it changes).
-    public mutating func observe(_ id: Int, _ descriptor: FaceDescriptor,
+    /// (`IdentificationRule`, whose `tolerance` is given). Returns the decision when this
+    /// description makes or changes it (a face decided once is not reported again unless it changes).
+    public mutating func observe(_ id: Int, _ descriptor: FaceDescriptor, tolerance: Double,
                                  judge: (FaceDescriptor) -> IdentificationRule.Verdict<String>) -> FaceIdentity.Decision? {
         guard let t = tracks.firstIndex(where: { $0.id == id }) else { return nil }
         tracks[t].sinceDescription = 0
@@ -207,7 +216,11 @@ public struct FaceTracker: Sendable {
         tracks[t].describedBox = tracks[t].box
         // A face of 150 px or more describes as well as a photo; smaller ones count for less in the pool.
         let weight = min(1, Double(tracks[t].box.width) / 150)
-        return tracks[t].identity.add(descriptor, weight: weight, judge: judge)
+        let decision = tracks[t].identity.add(descriptor, weight: weight, judge: judge)
+        let identity = tracks[t].identity
+        tracks[t].nearlyKnown = identity.decided == .unknown && identity.descriptions < settings.identity.pooled
+            && (identity.pooledDescriptor.flatMap { judge($0).nearestDistance } ?? .infinity) < tolerance + settings.nearMiss
+        return decision
     }
 }
 

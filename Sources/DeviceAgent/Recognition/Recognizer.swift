@@ -30,8 +30,10 @@ public actor Recognizer {
         public let decisions: [Decision]
         /// True when a face not yet decided is in view ("Please Wait...").
         public let undecidedInView: Bool
-        /// Where faces were looked for, and how.
+        /// Where faces were looked for with HOG, and how.
         public let searched: [ScanPlanner.Region]
+        /// Decided faces followed by their look instead (`FacePatchFollower`), by track.
+        public let followedByLook: [Int]
         public let tracks: [FaceInView]
     }
 
@@ -52,18 +54,20 @@ public actor Recognizer {
     public let stages: StageClock
     private var tracker: FaceTracker
     private var planner: ScanPlanner
+    private var follower: FacePatchFollower
     private var index = FaceIndex<String>()
     public private(set) var timeline = RecognitionTimeline()
 
     public init(engine: FaceEngine, rule: IdentificationRule, detector: FaceDetector = .standard,
                 tracking: FaceTracker.Settings = FaceTracker.Settings(), scanning: ScanPlanner.Settings = ScanPlanner.Settings(),
-                stages: StageClock = StageClock()) {
+                following: FacePatchFollower.Settings = FacePatchFollower.Settings(), stages: StageClock = StageClock()) {
         self.engine = engine
         self.rule = rule
         self.detector = detector
         self.stages = stages
         tracker = FaceTracker(settings: tracking)
         planner = ScanPlanner(settings: scanning)
+        follower = FacePatchFollower(settings: following)
     }
 
     /// Replaces the enrolled descriptors (after a roster sync).
@@ -83,12 +87,14 @@ public actor Recognizer {
 
     private func process(_ pictures: FramePictures, number: Int) async throws -> FrameReport {
         timeline.frames += 1
-        let (boxes, regions) = try await findFaces(in: pictures)
+        let (boxes, regions, byLook) = try await findFaces(in: pictures)
         // Every frame, searched or not: the tracker counts frames to know how long ago it saw each face.
         let gray = boxes.isEmpty ? nil : try pictures.gray()
         let ids = stages.measure(.tracking) {
-            tracker.advance(boxes, searched: regions.map(\.area), still: planner.stillFaces,
-                            look: gray.map { gray in { FaceLook.of($0, in: gray) } })
+            let ids = tracker.advance(boxes, searched: regions.map(\.area), still: planner.stillFaces,
+                                      look: gray.map { gray in { FaceLook.of($0, in: gray) } })
+            follower.update(found: Array(zip(ids, boxes)), followedByLook: Set(byLook), tracks: Set(tracker.tracks.map(\.id)), in: gray)
+            return ids
         }
         timeline.saw(ids, boxes: boxes, frame: number)
         let reasons = ids.map { tracker.descriptionReason($0) }
@@ -104,7 +110,9 @@ public actor Recognizer {
         for (position, face) in zip(due, faces) {
             timeline.described(ids[position], frame: number, because: reasons[position]!)
             let decision = stages.measure(.matching) {
-                tracker.observe(ids[position], face.descriptor) { [index, rule] in rule.verdict(for: $0, in: index) }
+                tracker.observe(ids[position], face.descriptor, tolerance: rule.tolerance) { [index, rule] in
+                    rule.verdict(for: $0, in: index)
+                }
             }
             if let decision {
                 decisions.append(Decision(track: ids[position], who: decision.who, box: boxes[position], distance: decision.distance))
@@ -113,12 +121,12 @@ public actor Recognizer {
         }
         let inView = tracker.tracks.filter { $0.unseenFrames == 0 }
         return FrameReport(faces: boxes, described: faces.count, decisions: decisions, undecidedInView: inView.contains { $0.decided == nil },
-                           searched: regions,
-                           tracks: inView.map { FaceInView(box: $0.box, who: $0.decided) })
+                           searched: regions.filter { region in region.following.map { !byLook.contains($0) } ?? true },
+                           followedByLook: byLook.sorted(), tracks: inView.map { FaceInView(box: $0.box, who: $0.decided) })
     }
 
-    /// Where faces are in this frame, and where they were looked for.
-    private func findFaces(in pictures: FramePictures) async throws -> (boxes: [FaceBox], regions: [ScanPlanner.Region]) {
+    /// Where faces are in this frame, where they were looked for, and which tracks were followed by their look.
+    private func findFaces(in pictures: FramePictures) async throws -> (boxes: [FaceBox], regions: [ScanPlanner.Region], byLook: Set<Int>) {
         if case .cnn = detector {
             // The CNN detector has no region search: the whole frame, every frame.
             let color = try pictures.color()
@@ -126,21 +134,34 @@ public actor Recognizer {
                 try stages.measure(.detection) { try worker.detect(color, with: detector) }
             }
             return (found.map { $0.box(inImageOfWidth: color.width, height: color.height) },
-                    [ScanPlanner.Region(area: pictures.bounds, upsample: 0, scale: 1, following: nil)])
+                    [ScanPlanner.Region(area: pictures.bounds, upsample: 0, scale: 1, following: nil)], [])
         }
         let map = MotionMap(eighth: try pictures.motion())
         let followed = tracker.tracks.map { ScanPlanner.FollowedFace(id: $0.id, box: $0.box, decided: $0.decided != nil) }
         let regions = stages.measure(.motion) { planner.plan(map, bounds: pictures.bounds, following: followed) }
         if planner.sawCut { tracker.doubtAll() }
-        guard !regions.isEmpty else { return ([], []) }
+        guard !regions.isEmpty else { return ([], [], []) }
         let gray = try pictures.gray()
+        let decided = Set(tracker.tracks.filter { $0.decided != nil && $0.decided != .unsure }.map(\.id))
+        var byLook: [Int: FaceBox] = [:]
+        let searched = stages.measure(.tracking) {
+            regions.filter { region in
+                guard let id = region.following, decided.contains(id),
+                      let box = follower.follow(id, in: gray, others: tracker.tracks.filter { $0.id != id }.map(\.box),
+                                                 movement: planner.movement) else { return true }
+                byLook[id] = box
+                return false
+            }
+        }
         let found = try await engine.withWorker { [stages] worker in
-            try stages.measure(.detection) { try regions.flatMap { try Self.detect(in: $0, of: gray, with: worker) } }
+            try stages.measure(.detection) { try searched.flatMap { try Self.detect(in: $0, of: gray, with: worker) } }
         }
         // Regions of faces close together overlap: one face, one box.
         var boxes: [FaceBox] = []
-        for box in found.sorted(by: { $0.area > $1.area }) where !boxes.contains(where: { $0.overlap(with: box) > 0.5 }) { boxes.append(box) }
-        return (boxes, regions)
+        for box in (found + byLook.values).sorted(by: { $0.area > $1.area }) where !boxes.contains(where: { $0.overlap(with: box) > 0.5 }) {
+            boxes.append(box)
+        }
+        return (boxes, regions, Set(byLook.keys))
     }
 
     private static func detect(in region: ScanPlanner.Region, of gray: GrayImage, with worker: FaceWorker) throws -> [FaceBox] {

@@ -67,6 +67,8 @@ public struct ScanPlanner: Sendable {
     /// The followed faces around which nothing moved in the last frame planned: whoever
     /// was there is there still, though not looked for.
     public private(set) var stillFaces: Set<Int> = []
+    /// Where the last frame planned moved (8x8-pixel cells, in frame coordinates).
+    public private(set) var movement: [FaceBox] = []
     private var previous: MotionMap?
     private var frame = 0
     private var sinceWholeFrame = 0
@@ -83,9 +85,11 @@ public struct ScanPlanner: Sendable {
         sinceWholeFrame += 1
         sawCut = false
         stillFaces = []
+        movement = []
         defer { previous = map }
         guard let previous else { return [whole(bounds, upsample: 1)] }  // start-up: every face, small ones too
         let moving = map.changedCells(since: previous, threshold: settings.motionThreshold)
+        movement = moving.map(MotionMap.box(of:))
         if moving.count * 2 > map.columns * map.rows {  // the picture changed as a whole (a cut, the lights)
             recentMovement = nil
             sawCut = true

@@ -21,10 +21,13 @@ struct BenchResult {
         let times = score.times
         let timing = times.isEmpty ? "nobody marked" : String(format: "to mark: median %.2f s (%.2f–%.2f)", times.median!, times.min()!, times.max()!)
         let missed = score.arrivals.filter { $0.timeToMark == nil }.map(\.identity)
+        let slow = score.arrivals.filter { ($0.timeToMark ?? 0) > ClipScore.slowMark }
         return "  \(pipeline.title.padding(toLength: 16, withPad: " ", startingAt: 0))"
             + String(format: " marked %2d of %2d  strangers %d  mix-ups %d  ", score.markedCount, score.arrivals.count, score.strangersMarked, score.mixUps)
             + timing + String(format: "  CPU %.2f s  frames looked at %d of %d", cpuSeconds, framesLookedAt, frames)
             + (missed.isEmpty ? "" : "  missed: " + missed.joined(separator: ", "))
+            + (slow.isEmpty ? "" : String(format: "  over %.1f s: ", ClipScore.slowMark)
+                + slow.map { String(format: "%@ %.2f s", $0.identity, $0.timeToMark!) }.joined(separator: ", "))
             + (score.hidden.isEmpty ? "" : "  never fully in view (not counted): "
                 + score.hidden.map { "\($0.identity) (\($0.marked ? "marked" : "not marked"))" }.joined(separator: ", "))
     }

@@ -12,6 +12,9 @@ struct ClipScore {
         var timeToMark: Double?
     }
 
+    /// The ceiling on a time to mark: arrivals slower than this are named.
+    static let slowMark = 1.5
+
     var arrivals: [Arrival] = []
     /// Enrolled people whose face was never fully in view (always partly behind someone in
     /// front): not counted among the arrivals, but listed, with whether they were marked anyway.

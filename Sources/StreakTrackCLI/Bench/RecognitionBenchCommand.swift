@@ -45,6 +45,9 @@ struct RecognitionBenchCommand: AsyncParsableCommand {
     @Option(name: .customLong("undecided-every"), help: "Describe a face not decided yet every this many frames (StreakTrack's pipeline).")
     var undecidedEvery = FaceTracker.Settings().undecidedRedescribeEvery
 
+    @Flag(inversion: .prefixedNo, help: "Follow decided faces by their look between HOG searches (StreakTrack's pipeline).")
+    var followByLook = true
+
     @Option(name: .customLong("write-clips"), help: "Also write each clip to this folder as an MP4 (for `streaktrack run --camera`), with its script.")
     var writeClips: String?
 
@@ -72,7 +75,8 @@ struct RecognitionBenchCommand: AsyncParsableCommand {
         print("recognition benchmark: \(scenes.count) \(clipSet.rawValue) clip(s), 640x480 at 15 fps, played in real time; tolerance \(tolerance), margin \(margin)")
         print("dlib compiled for: \(FaceModels.simdDescription)")
         print("BLAS: \(FaceModels.blasDescription); OPENBLAS_NUM_THREADS=\(ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] ?? "unset"); cores: \(ProcessInfo.processInfo.activeProcessorCount)")
-        let gallery = try await Self.enrol(scenes: scenes, photos: folder, engine: engine)
+        // The whole set's roster, whichever clips play: one clip alone is recognised as in the full run.
+        let gallery = try await Self.enrol(scenes: all, photos: folder, engine: engine)
         let cutouts = try await EntranceClipSet.cutouts(for: scenes, photos: folder, engine: engine)
         try await Self.checkWalkers(scenes, photos: folder, gallery: gallery, engine: engine, tolerance: tolerance)
 
@@ -150,8 +154,10 @@ struct RecognitionBenchCommand: AsyncParsableCommand {
         case .streaktrack:
             var tracking = FaceTracker.Settings()
             tracking.undecidedRedescribeEvery = undecidedEvery
+            var following = FacePatchFollower.Settings()
+            if !followByLook { following.searchEvery = 0 }
             let recognizer = Recognizer(engine: engine, rule: IdentificationRule(tolerance: tolerance, margin: margin), tracking: tracking,
-                                        stages: stages)
+                                        following: following, stages: stages)
             await recognizer.enroll(gallery)
             let watch = try await StreakTrackDoor(recognizer: recognizer).watch(live, trace: trace)
             (result.decisions, result.framesLookedAt, result.trace) = (watch.decisions, watch.framesLookedAt, watch.trace)

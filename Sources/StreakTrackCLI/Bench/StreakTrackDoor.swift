@@ -27,7 +27,8 @@ struct StreakTrackDoor: Sendable {
             if trace {
                 let faces = report.tracks.map { "\($0.box)=\($0.who.map { "\($0)" } ?? "?")" }.joined(separator: " ")
                 let regions = report.searched.map { "\($0.area.width)x\($0.area.height)\($0.upsample > 0 ? "^\($0.upsample)" : "")\($0.scale != 1 ? String(format: "*%.2f", $0.scale) : "")\($0.following.map { "#\($0)" } ?? "")" }
-                watch.trace.append("frame \(number) searched [\(regions.joined(separator: " "))] described \(report.described): \(faces)")
+                let byLook = report.followedByLook.map { " #\($0) by look" }.joined()
+                watch.trace.append("frame \(number) searched [\(regions.joined(separator: " "))]\(byLook) described \(report.described): \(faces)")
             }
         }
         watch.descriptions = await recognizer.timeline.descriptions
