@@ -130,7 +130,7 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "streaktrack-server", dependencies: [
-            "StreakTrackServerCLI", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "StreakTrackServerCLI", "FaceEngine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // Child programs (cameras, test servers) started with clean signal handling and stopped for sure.
@@ -169,7 +169,7 @@ let package = Package(
         ]),
 
         .executableTarget(name: "streaktrack", dependencies: [
-            "StreakTrackCLI", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "StreakTrackCLI", "FaceEngine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // Test fixtures shared by the test targets: photo paths, the engine, downloads.

@@ -3,6 +3,7 @@
 #include "CFaceEngine.h"
 
 #include <cstdio>
+#include <cstring>
 #include <dlfcn.h>
 
 extern "C" const char *stfe_blas_description(void) {
@@ -32,4 +33,26 @@ extern "C" const char *stfe_simd_description(void) {
 #else
     return "none";
 #endif
+}
+
+extern "C" const char *stfe_blas_core_name(void) {
+    typedef char *(*corename_fn)(void);
+    auto corename = (corename_fn)dlsym(RTLD_DEFAULT, "openblas_get_corename");
+    return corename ? corename() : nullptr;
+}
+
+extern "C" int stfe_cpu_supports(const char *feature) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_cpu_init();
+    // __builtin_cpu_supports needs a literal: the features the BLAS kernels depend on.
+    if (!strcmp(feature, "avx")) return __builtin_cpu_supports("avx") != 0;
+    if (!strcmp(feature, "avx2")) return __builtin_cpu_supports("avx2") != 0;
+    if (!strcmp(feature, "fma")) return __builtin_cpu_supports("fma") != 0;
+    if (!strcmp(feature, "avx512f")) return __builtin_cpu_supports("avx512f") != 0;
+    if (!strcmp(feature, "avx512bw")) return __builtin_cpu_supports("avx512bw") != 0;
+    if (!strcmp(feature, "avx512vl")) return __builtin_cpu_supports("avx512vl") != 0;
+    if (!strcmp(feature, "avx512dq")) return __builtin_cpu_supports("avx512dq") != 0;
+#endif
+    (void)feature;
+    return 0;
 }

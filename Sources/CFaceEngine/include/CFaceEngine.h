@@ -128,6 +128,12 @@ const char *stfe_blas_description(void);
 /// The vector instructions the face engine was compiled for ("AVX", "NEON", ...).
 const char *stfe_simd_description(void);
 
+/// The kernel OpenBLAS chose for this processor ("Prescott", "Haswell", "SkylakeX"...); NULL without OpenBLAS.
+const char *stfe_blas_core_name(void);
+
+/// Whether this processor has `feature` ("avx2", "fma", "avx512f"...; always 0 off x86).
+int stfe_cpu_supports(const char *feature);
+
 #ifdef __cplusplus
 }
 #endif
