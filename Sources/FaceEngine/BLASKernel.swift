@@ -5,7 +5,7 @@ import Foundation
 /// by the processor's model number when it loads, and a processor newer than the
 /// OpenBLAS release (Debian 12 ships 0.3.21) gets its oldest x86-64 kernel,
 /// "Prescott": measured on this project's build machine (an AVX-512 Xeon), a face
-/// descriptor took 48 ms on it, 22 ms on "Haswell" and 20 ms on "SkylakeX".
+/// descriptor took 48 ms on it, 22 ms on "Haswell" and 19 ms on "SkylakeX".
 /// OpenBLAS reads `OPENBLAS_CORETYPE` only when it loads, so the fix is to start
 /// the process again with it set (`restartWithTheFastestKernel`).
 public enum BLASKernel {

@@ -25,3 +25,8 @@ extension FaceBox {
         FaceBox(top: top + y, right: right + x, bottom: bottom + y, left: left + x)
     }
 }
+
+extension GrayImage {
+    /// The whole picture, as a box.
+    var bounds: FaceBox { FaceBox(top: 0, right: width, bottom: height, left: 0) }
+}

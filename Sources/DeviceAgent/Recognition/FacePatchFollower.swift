@@ -45,8 +45,7 @@ public struct FacePatchFollower: Sendable {
     public mutating func follow(_ id: Int, in gray: GrayImage, others: [FaceBox], movement: [FaceBox]) -> FaceBox? {
         guard var anchor = anchors[id], anchor.follows < settings.searchEvery, anchor.box.width >= 16 else { return nil }
         let reach = Int(Double(anchor.box.width) * settings.reach)
-        let bounds = FaceBox(top: 0, right: gray.width, bottom: gray.height, left: 0)
-        let area = anchor.box.grown(dx: reach, dy: reach, within: bounds)
+        let area = anchor.box.grown(dx: reach, dy: reach, within: gray.bounds)
         let sums = IntegralImage(gray, area: area)
         let coarse = max(1, anchor.box.width / 10)
         var best = (box: anchor.box, difference: Double.infinity)
@@ -67,7 +66,7 @@ public struct FacePatchFollower: Sendable {
         // Its head moving covers where it was and where it is, and a little round them (hair, ears);
         // below it, its own shoulders move. Anything else moving beside or above it may be a face.
         let room = anchor.box.width / 4
-        let head = anchor.box.union(best.box).grown(dx: room, dy: room, within: bounds)
+        let head = anchor.box.union(best.box).grown(dx: room, dy: room, within: gray.bounds)
         let besideOrAbove = movement.contains { cell in
             let (x, y) = cell.center
             return area.holds(x, y) && y < Double(head.bottom) && !head.holds(x, y)
@@ -84,9 +83,8 @@ public struct FacePatchFollower: Sendable {
     public mutating func update(found: [(id: Int, box: FaceBox)], followedByLook: Set<Int>, tracks: Set<Int>, in gray: GrayImage?) {
         anchors = anchors.filter { tracks.contains($0.key) }
         guard let gray else { return }
-        let bounds = FaceBox(top: 0, right: gray.width, bottom: gray.height, left: 0)
         for (id, box) in found where !followedByLook.contains(id) {
-            guard bounds.contains(box) else { anchors[id] = nil; continue }
+            guard gray.bounds.contains(box) else { anchors[id] = nil; continue }
             anchors[id] = Anchor(box: box, look: IntegralImage(gray, area: box).look(of: box))
         }
     }

@@ -87,13 +87,14 @@ public actor Recognizer {
 
     private func process(_ pictures: FramePictures, number: Int) async throws -> FrameReport {
         timeline.frames += 1
-        let (boxes, regions, byLook) = try await findFaces(in: pictures)
+        let found = try await findFaces(in: pictures)
+        let (boxes, byLook) = (found.boxes, found.followedByLook)
         // Every frame, searched or not: the tracker counts frames to know how long ago it saw each face.
         let gray = boxes.isEmpty ? nil : try pictures.gray()
         let ids = stages.measure(.tracking) {
-            let ids = tracker.advance(boxes, searched: regions.map(\.area), still: planner.stillFaces,
+            let ids = tracker.advance(boxes, searched: found.lookedAt.map(\.area), still: planner.stillFaces,
                                       look: gray.map { gray in { FaceLook.of($0, in: gray) } })
-            follower.update(found: Array(zip(ids, boxes)), followedByLook: Set(byLook), tracks: Set(tracker.tracks.map(\.id)), in: gray)
+            follower.update(found: Array(zip(ids, boxes)), followedByLook: byLook, tracks: Set(tracker.tracks.map(\.id)), in: gray)
             return ids
         }
         timeline.saw(ids, boxes: boxes, frame: number)
@@ -121,27 +122,37 @@ public actor Recognizer {
         }
         let inView = tracker.tracks.filter { $0.unseenFrames == 0 }
         return FrameReport(faces: boxes, described: faces.count, decisions: decisions, undecidedInView: inView.contains { $0.decided == nil },
-                           searched: regions.filter { region in region.following.map { !byLook.contains($0) } ?? true },
-                           followedByLook: byLook.sorted(), tracks: inView.map { FaceInView(box: $0.box, who: $0.decided) })
+                           searched: found.searched, followedByLook: byLook.sorted(), tracks: inView.map { FaceInView(box: $0.box, who: $0.decided) })
+    }
+
+    /// A frame's faces, and how they were found.
+    private struct FoundFaces {
+        var boxes: [FaceBox] = []
+        /// Every region planned: where a face not found counts as unseen.
+        var lookedAt: [ScanPlanner.Region] = []
+        /// The regions searched with HOG: those planned, less the faces followed by their look.
+        var searched: [ScanPlanner.Region] = []
+        var followedByLook: Set<Int> = []
     }
 
     /// Where faces are in this frame, where they were looked for, and which tracks were followed by their look.
-    private func findFaces(in pictures: FramePictures) async throws -> (boxes: [FaceBox], regions: [ScanPlanner.Region], byLook: Set<Int>) {
+    private func findFaces(in pictures: FramePictures) async throws -> FoundFaces {
         if case .cnn = detector {
             // The CNN detector has no region search: the whole frame, every frame.
             let color = try pictures.color()
             let found = try await engine.withWorker { [stages, detector] worker in
                 try stages.measure(.detection) { try worker.detect(color, with: detector) }
             }
-            return (found.map { $0.box(inImageOfWidth: color.width, height: color.height) },
-                    [ScanPlanner.Region(area: pictures.bounds, upsample: 0, scale: 1, following: nil)], [])
+            let whole = [ScanPlanner.Region(area: pictures.bounds, upsample: 0, scale: 1, following: nil)]
+            return FoundFaces(boxes: found.map { $0.box(inImageOfWidth: color.width, height: color.height) }, lookedAt: whole, searched: whole)
         }
         let map = MotionMap(eighth: try pictures.motion())
         let followed = tracker.tracks.map { ScanPlanner.FollowedFace(id: $0.id, box: $0.box, decided: $0.decided != nil) }
         let regions = stages.measure(.motion) { planner.plan(map, bounds: pictures.bounds, following: followed) }
         if planner.sawCut { tracker.doubtAll() }
-        guard !regions.isEmpty else { return ([], [], []) }
+        guard !regions.isEmpty else { return FoundFaces() }
         let gray = try pictures.gray()
+        // An unsure face is described every other frame, from the box it is found in: HOG's, not a look's.
         let decided = Set(tracker.tracks.filter { $0.decided != nil && $0.decided != .unsure }.map(\.id))
         var byLook: [Int: FaceBox] = [:]
         let searched = stages.measure(.tracking) {
@@ -161,11 +172,11 @@ public actor Recognizer {
         for box in (found + byLook.values).sorted(by: { $0.area > $1.area }) where !boxes.contains(where: { $0.overlap(with: box) > 0.5 }) {
             boxes.append(box)
         }
-        return (boxes, regions, Set(byLook.keys))
+        return FoundFaces(boxes: boxes, lookedAt: regions, searched: searched, followedByLook: Set(byLook.keys))
     }
 
     private static func detect(in region: ScanPlanner.Region, of gray: GrayImage, with worker: FaceWorker) throws -> [FaceBox] {
-        let crop = region.area == FaceBox(top: 0, right: gray.width, bottom: gray.height, left: 0) ? gray : gray.cropped(to: region.area)
+        let crop = region.area == gray.bounds ? gray : gray.cropped(to: region.area)
         let width = max(1, Int(Double(crop.width) * region.scale)), height = max(1, Int(Double(crop.height) * region.scale))
         let searched = region.scale < 1 ? crop.shrunk(width: width, height: height)
             : region.scale > 1 ? crop.enlarged(width: width, height: height) : crop
