@@ -95,13 +95,15 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            // The common-password list is read from a file (installed, or this checkout), not bundled.
+            exclude: ["Resources"]
         ),
         // The backend: /api/ws, the REST API, photos, the dashboard, metrics.
         .target(
             name: "StreakTrackServer",
             dependencies: [
-                "BackendStore", "StreakTrackProtocol", "TimeLimit", "CSVExport", "FaceEngine",
+                "BackendStore", "StreakTrackProtocol", "StreakTrackLogging", "TimeLimit", "CSVExport", "FaceEngine",
                 .product(name: "CSV", package: "CSV.swift"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -17,12 +17,16 @@ public struct AuditLog: Sendable {
         /// The id of what it was done to.
         public let target: String
         public let detail: String
+        /// The client's address, for a change asked for over the network.
+        public let address: String?
     }
 
-    public func record(organizationId: String?, actor: String, action: String, target: String, detail: String = "") async throws {
+    public func record(organizationId: String?, actor: String, action: String, target: String, detail: String = "",
+                       address: String? = nil) async throws {
         try await database.query(
-            "INSERT INTO audit_log (organization_id, at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?, ?)",
-            SQLValue(organizationId?.lowercased()), .text(Clock.now()), .text(actor), .text(action), .text(target), .text(detail))
+            "INSERT INTO audit_log (organization_id, at, actor, action, target, detail, address) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            SQLValue(organizationId?.lowercased()), .text(Clock.now()), .text(actor), .text(action), .text(target), .text(detail),
+            SQLValue(address))
     }
 
     /// The newest entries first, `limit` of them, before entry `before` when given (paging back).
@@ -33,7 +37,7 @@ public struct AuditLog: Sendable {
             """, .text(organizationId.lowercased()), .integer(before ?? Int64.max), .integer(Int64(limit))
         ).map {
             Entry(id: $0.integer("id")!, at: $0.text("at")!, actor: $0.text("actor")!, action: $0.text("action")!,
-                  target: $0.text("target")!, detail: $0.text("detail")!)
+                  target: $0.text("target")!, detail: $0.text("detail")!, address: $0.text("address"))
         }
     }
 }

@@ -15,6 +15,10 @@ public enum Passwords {
     public static func problem(_ password: String) -> String? {
         if password.count < minimumLength { return "a password needs at least \(minimumLength) characters" }
         if password.utf8.count > maximumBytes { return "a password may have at most \(maximumBytes) bytes" }
+        if CommonPasswords.contains(password) {
+            return "this password is among the 20,000 most common ones, which attackers try first: choose another"
+        }
+        if Set(password.lowercased()).count < 4 { return "a password needs at least 4 different characters" }
         return nil
     }
 

@@ -147,6 +147,13 @@ enum Schema {
                 """,
                 "CREATE INDEX device_leases_by_instance ON device_leases (instance)",
             ] : []),
+            (5, [
+                // The client a change came from (behind a trusted balancer, its client): nil from the command line.
+                "ALTER TABLE audit_log ADD COLUMN address TEXT",
+                // Every sign-in counts attempts by login and by address.
+                "CREATE INDEX login_failures_by_login ON login_failures (login, at)",
+                "CREATE INDEX login_failures_by_address ON login_failures (address, at)",
+            ]),
         ]
     }
 

@@ -43,24 +43,41 @@ public struct SessionStore: Sendable {
 
     // MARK: Throttling
 
-    public func recordFailure(login: String, address: String) async throws {
-        try await database.query("INSERT INTO login_failures (login, address, at) VALUES (?, ?, ?)",
-                                 .text(login.lowercased()), .text(address), .text(Clock.now()))
-        let old = Date().addingTimeInterval(-86_400).formatted(.iso8601)
-        try await database.query("DELETE FROM login_failures WHERE at < ?", .text(old))
+    /// Recent attempts that counted against a login, as `countAttempt` sees them
+    /// (each includes the attempt just counted).
+    public struct AttemptCounts: Sendable, Equatable {
+        /// For this login from this address.
+        public let pair: Int
+        /// From this address, whatever the login.
+        public let fromAddress: Int
+        /// For this login, from any address.
+        public let forLogin: Int
     }
 
-    /// Failed logins since `since`, for a login and from an address.
-    public func failures(login: String, address: String, since: Date) async throws -> (forLogin: Int, fromAddress: Int) {
-        let from = since.formatted(.iso8601)
-        let forLogin = try await database.query("SELECT COUNT(*) AS n FROM login_failures WHERE login = ? AND at > ?",
-                                                .text(login.lowercased()), .text(from)).first?.integer("n") ?? 0
-        let fromAddress = try await database.query("SELECT COUNT(*) AS n FROM login_failures WHERE address = ? AND at > ?",
-                                                   .text(address), .text(from)).first?.integer("n") ?? 0
-        return (Int(forLogin), Int(fromAddress))
+    /// Counts an attempt at `login` from `address` *before* its password is checked,
+    /// and answers how many there were since `since`, this one included. Attempts sent
+    /// at once are each counted before any is checked, so they cannot all slip under
+    /// a limit; one that turns out right is taken back by `clearFailures`.
+    public func countAttempt(login: String, address: String, since: Date) async throws -> AttemptCounts {
+        let login = login.lowercased(), from = since.formatted(.iso8601), now = Clock.now()
+        return try await database.transaction { sql in
+            try await sql.query("DELETE FROM login_failures WHERE at < ?", .text(Date().addingTimeInterval(-86_400).formatted(.iso8601)))
+            try await sql.query("INSERT INTO login_failures (login, address, at) VALUES (?, ?, ?)", .text(login), .text(address), .text(now))
+            let row = try await sql.query(
+                """
+                SELECT COUNT(CASE WHEN login = ? AND address = ? THEN 1 END) AS pair,
+                       COUNT(CASE WHEN address = ? THEN 1 END) AS from_address,
+                       COUNT(CASE WHEN login = ? THEN 1 END) AS for_login
+                FROM login_failures WHERE at > ? AND (login = ? OR address = ?)
+                """, .text(login), .text(address), .text(address), .text(login), .text(from), .text(login), .text(address)).first
+            return AttemptCounts(pair: Int(row?.integer("pair") ?? 0), fromAddress: Int(row?.integer("from_address") ?? 0),
+                                 forLogin: Int(row?.integer("for_login") ?? 0))
+        }
     }
 
-    public func clearFailures(login: String) async throws {
-        try await database.query("DELETE FROM login_failures WHERE login = ?", .text(login.lowercased()))
+    /// A right password from `address`: its attempts at `login` are forgotten (another
+    /// address's guesses at the same login still count against that address).
+    public func clearFailures(login: String, address: String) async throws {
+        try await database.query("DELETE FROM login_failures WHERE login = ? AND address = ?", .text(login.lowercased()), .text(address))
     }
 }

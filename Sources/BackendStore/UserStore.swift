@@ -137,14 +137,34 @@ public struct UserStore: Sendable {
         return (user, purpose)
     }
 
-    /// Uses a one-time code to set the person's password; the code then stops working.
-    public func redeemLink(code: String, password: String) async throws -> User {
-        guard let (user, _) = try await linkHolder(code: code) else {
-            throw StoreError(.notFound, "this link is not valid any more: ask an administrator for a new one")
+    /// Uses a one-time code to set the person's password (and, on the first admin's
+    /// set-up link, their own login and name); the code then stops working. Taking the
+    /// code and setting the password are one transaction: of several uses at once,
+    /// exactly one finds the code, the others are told it is not valid any more.
+    public func redeemLink(code: String, password: String, login: String? = nil, name: String? = nil) async throws -> (User, LinkPurpose) {
+        if let problem = Passwords.problem(password) { throw StoreError(.invalid, problem) }
+        let login = try login.map(Self.checkedLogin), name = try name.map(Self.checkedName)
+        let hash = await Passwords.hash(password)  // slow: before the transaction, not inside it
+        let gone = StoreError(.notFound, "this link is not valid any more: ask an administrator for a new one")
+        let (userId, purpose) = try await database.transaction { sql -> (String, LinkPurpose) in
+            guard let row = try await sql.query("DELETE FROM user_links WHERE code_hash = ? RETURNING user_id, purpose, expires_at",
+                                                .text(Secrets.hash(code))).first,
+                  let userId = row.text("user_id"), let expires = row.text("expires_at"), expires > Clock.now(),
+                  let purpose = row.text("purpose").flatMap(LinkPurpose.init(rawValue:))
+            else { throw gone }
+            if purpose == .setup, let login {
+                let holders = try await sql.query("SELECT id FROM users WHERE login = ? AND id <> ?", .text(login), .text(userId))
+                guard holders.isEmpty else { throw StoreError(.conflict, "the login \(login) is taken") }
+                try await sql.query("UPDATE users SET login = ? WHERE id = ?", .text(login), .text(userId))
+            }
+            if purpose == .setup, let name { try await sql.query("UPDATE users SET name = ? WHERE id = ?", .text(name), .text(userId)) }
+            guard !(try await sql.query("UPDATE users SET password_hash = ? WHERE id = ? RETURNING id", .text(hash), .text(userId))).isEmpty
+            else { throw gone }
+            try await sql.query("DELETE FROM sessions WHERE user_id = ?", .text(userId))
+            return (userId, purpose)
         }
-        try await setPassword(password, userId: user.id)
-        try await database.query("DELETE FROM user_links WHERE code_hash = ?", .text(Secrets.hash(code)))
-        return try await self.user(user.id)!
+        guard let user = try await user(userId) else { throw gone }
+        return (user, purpose)
     }
 
     /// A login is a name or an e-mail address: one word, any case (kept in lower case).

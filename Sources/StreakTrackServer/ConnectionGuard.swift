@@ -41,7 +41,9 @@ final class ConnectionCounter: Sendable {
 /// The server's connections, each counted before anything else runs on it,
 /// each given `headDeadline` to send its first request head (later ones are
 /// Hummingbird's idle time-out's), and each answering a head the HTTP decoder
-/// refused (too large, malformed) with a status instead of going silent.
+/// refused (too large, malformed) with a status instead of going silent. A
+/// connection from a trusted balancer is counted under the client its PROXY
+/// header names, once that header has arrived.
 struct GuardedChildChannel<Base: ServerChildChannel>: ServerChildChannel {
     typealias Value = Base.Value
 
@@ -50,24 +52,54 @@ struct GuardedChildChannel<Base: ServerChildChannel>: ServerChildChannel {
     let base: Base
     let counter: ConnectionCounter
     let headDeadline: TimeAmount
+    /// Balancers whose PROXY headers are believed.
+    let trustedProxies: [AddressRange]
+    /// Whether this server itself speaks TLS.
+    let ownTLS: Bool
     let onRefused: @Sendable (String) -> Void
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
-        let address = channel.remoteAddress?.ipAddress ?? "unknown"
-        guard counter.admit(address) else {
-            onRefused(address)
-            channel.close(promise: nil)
-            return channel.eventLoop.makeFailedFuture(Refused())
+        let peer = channel.remoteAddress?.ipAddress ?? "unknown"
+        let fromBalancer = trustedProxies.contains { $0.contains(peer) }
+        if !fromBalancer {
+            guard admit(ClientEndpoint(address: peer, viaTLS: ownTLS), on: channel) else {
+                channel.close(promise: nil)
+                return channel.eventLoop.makeFailedFuture(Refused())
+            }
         }
-        channel.closeFuture.whenComplete { _ in counter.release(address) }
+        let (ownTLS, admit) = (ownTLS, admit)
         return base.setup(channel: channel, logger: logger).flatMapThrowing { value in
             let pipeline = channel.pipeline.syncOperations
+            if fromBalancer {
+                // First in the pipeline: the header comes before TLS and HTTP.
+                try pipeline.addHandler(ProxyProtocolDecoder { header in
+                    let client: ClientEndpoint = switch header {
+                    case .proxied(let address, let viaTLS): ClientEndpoint(address: address, viaTLS: viaTLS || ownTLS)
+                    case .local, .absent: ClientEndpoint(address: peer, viaTLS: ownTLS)
+                    }
+                    return admit(client, channel)
+                }, position: .first)
+            }
             if let decoder = try? pipeline.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self) {
                 try pipeline.addHandler(HTTPParserErrorResponder(), position: .after(decoder))
                 try pipeline.addHandler(FirstRequestDeadline(headDeadline), position: .after(decoder))
             }
             return value
         }
+    }
+
+    /// Counts the connection under its client, or refuses it (false) over a limit.
+    private func admit(_ client: ClientEndpoint, on channel: any Channel) -> Bool {
+        guard counter.admit(client.address) else {
+            onRefused(client.address)
+            return false
+        }
+        ClientEndpoints.shared.set(client, for: channel)
+        channel.closeFuture.whenComplete { _ in
+            counter.release(client.address)
+            ClientEndpoints.shared.remove(channel)
+        }
+        return true
     }
 
     func handle(value: Value, logger: Logger) async {

@@ -1,6 +1,7 @@
 import BackendStore
 import Hummingbird
 import Logging
+import StreakTrackLogging
 import StreakTrackProtocol
 
 /// One dashboard connection (`isHardware=false`): it receives what its device
@@ -26,8 +27,8 @@ struct DashboardSession: Sendable {
             } else {
                 try await services.principal(for: request, checkingCSRF: false)
             }
-            guard let found, try await services.mayWatch(deviceId, organizationId: parameters.organizationId, principal: found) else {
-                logger.warning("refused a dashboard for \(deviceId) from \(connection.peer): not signed in, or not allowed to watch it")
+            guard let found, try await services.mayWatch(deviceId, principal: found) else {
+                services.peerLog.warning(from: connection.peer, "refused a dashboard for \(deviceId) from \(connection.peer): not signed in, or not allowed to watch it")
                 return try await connection.refuse("Unauthorized", code: 1008)
             }
             principal = found
@@ -47,7 +48,7 @@ struct DashboardSession: Sendable {
         let link = LiveHub.DashboardLink(outbox: outbox, wantsStatus: wantsStatus, studentIds: studentIds)
         guard await services.hub.attach(dashboard: link, watching: deviceId,
                                         limit: services.configuration.limits.maxDashboardsPerDevice) else {
-            logger.warning("refused a dashboard for \(deviceId) from \(connection.peer): too many watch it already")
+            services.peerLog.warning(from: connection.peer, "refused a dashboard for \(deviceId) from \(connection.peer): too many watch it already")
             return try await connection.refuse("Too many dashboards watch \(deviceId)", code: 1008)
         }
         await services.updateConnectionGauges()
@@ -64,7 +65,7 @@ struct DashboardSession: Sendable {
     private func handle(_ text: String, outbox: Outbox, principal: Principal) async {
         // A dashboard sends commands, never camera frames.
         guard text.utf8.count <= services.configuration.limits.maxControlMessageBytes else {
-            logger.warning("dropped a \(text.utf8.count)-byte message from a dashboard of \(deviceId): too large")
+            services.peerLog.warning(from: connection.peer, "dropped a \(text.utf8.count)-byte message from a dashboard of \(deviceId): too large")
             services.metrics.message("too_large")
             return
         }
@@ -74,7 +75,7 @@ struct DashboardSession: Sendable {
         // students) and acknowledgements (they take marks out of its outbox). The original
         // forwarded these from any browser; ours drops them.
         if object.has("students") || type == "ack" {
-            logger.warning("dropped a dashboard message for \(deviceId) that only the server may send (\(type ?? "students"))")
+            services.peerLog.warning(from: connection.peer, "dropped a dashboard message for \(deviceId) that only the server may send (\(type ?? "students"))")
             services.metrics.message("dashboard_refused")
             return
         }
@@ -82,7 +83,7 @@ struct DashboardSession: Sendable {
         services.metrics.message("dashboard_" + (isStreamCommand ? type! : "other"))
         let target = isStreamCommand ? (object.string("targetDeviceId") ?? deviceId) : deviceId
         // A camera is started only by someone allowed to watch that device.
-        if target != deviceId, !((try? await services.mayWatch(target, organizationId: parameters.organizationId, principal: principal)) ?? false) {
+        if target != deviceId, !((try? await services.mayWatch(target, principal: principal)) ?? false) {
             outbox.send(ServerMessage.error("Not allowed to watch \(target)").text)
             return
         }

@@ -1,5 +1,6 @@
 import BackendStore
 import Logging
+import StreakTrackLogging
 import StreakTrackProtocol
 
 /// One hardware connection, by the rules of PROTOCOL.md: refuse a second
@@ -27,7 +28,7 @@ struct DeviceSession: Sendable {
             return try await connection.refuse("Error fetching data", code: 1011)
         }
         if case .refused(let reason) = admission {
-            logger.warning("refused device \(deviceId) from \(connection.peer): \(reason)")
+            services.peerLog.warning(from: connection.peer, "refused device \(deviceId) from \(connection.peer): \(reason)")
             return try await connection.refuse(reason, code: 1008)
         }
         let registered = admission == .registered
@@ -42,7 +43,7 @@ struct DeviceSession: Sendable {
         let provedItself = registered && secret != nil
         do {
             if case .heldElsewhere(let instance) = try await services.cluster.claim(device: deviceId, force: provedItself) {
-                logger.warning("refused a second connection of device \(deviceId) from \(connection.peer): instance \(instance) holds it")
+                services.peerLog.warning(from: connection.peer, "refused a second connection of device \(deviceId) from \(connection.peer): instance \(instance) holds it")
                 return try await connection.refuse("Device \(deviceId) is already connected.", code: 1003)
             }
         } catch {
@@ -51,7 +52,7 @@ struct DeviceSession: Sendable {
             return try await connection.refuse("Error fetching data", code: 1011)
         }
         guard await services.hub.attach(device: deviceId, link, replacing: provedItself) else {
-            logger.warning("refused a second connection of device \(deviceId) from \(connection.peer)")
+            services.peerLog.warning(from: connection.peer, "refused a second connection of device \(deviceId) from \(connection.peer)")
             return try await connection.refuse("Device \(deviceId) is already connected.", code: 1003)
         }
         await services.updateConnectionGauges()
@@ -111,7 +112,7 @@ struct DeviceSession: Sendable {
         let reading = DeviceMessage.read(object)
         if case .message(.liveStream) = reading {} else if text.utf8.count > services.configuration.limits.maxControlMessageBytes {
             // Only camera frames may be large; anything else that is, is not a device talking.
-            logger.warning("device \(deviceId) sent a \(text.utf8.count)-byte \(object.string("type") ?? "untyped") message; ignored")
+            services.peerLog.warning(from: connection.peer, "device \(deviceId) sent a \(text.utf8.count)-byte \((object.string("type") ?? "untyped").cutForLog()) message; ignored")
             services.metrics.message("too_large")
             rejectIfAcknowledged(object, outbox: outbox)
             return
@@ -129,11 +130,11 @@ struct DeviceSession: Sendable {
             await sendFrame(object.members.count == 2 ? text : DeviceMessage.liveStream(frame: frame).text)
         case .invalid(let type, let reason):
             kind = "invalid"
-            logger.warning("device \(deviceId) sent an unusable \(type) message (\(reason)); ignored")
+            services.peerLog.warning(from: connection.peer, "device \(deviceId) sent an unusable \(type.cutForLog()) message (\(reason.cutForLog(200))); ignored")
             rejectIfAcknowledged(object, outbox: outbox)
         case .unknownType(let type):
             kind = "unknown"
-            logger.info("device \(deviceId) sent a message of unknown type \(type ?? "(none)"); ignored")
+            services.peerLog.info(from: connection.peer, "device \(deviceId) sent a message of unknown type \((type ?? "(none)").cutForLog()); ignored")
         }
         services.metrics.message(kind)
         services.metrics.webSocketLatency(ContinuousClock.now - start, kind: kind)
@@ -161,7 +162,7 @@ struct DeviceSession: Sendable {
         services.metrics.mark(result.repeatedEvent ? "repeated_event" : result.outcome.rawValue)
         let counts = result.outcome == .stored || result.outcome == .alreadyMarked
         if !counts {
-            logger.warning("attendance from \(deviceId) not stored: \(result.outcome.rawValue) (student \(sighting.studentId), \(sighting.timestamp))")
+            services.peerLog.warning(from: connection.peer, "attendance from \(deviceId) not stored: \(result.outcome.rawValue) (student \(sighting.studentId), \(sighting.timestamp))")
         }
         if parameters.acknowledgements, services.configuration.acknowledgements, let eventId {
             let status: AcknowledgementStatus = switch result.outcome {
@@ -183,7 +184,7 @@ struct DeviceSession: Sendable {
     private func forwardSighting(_ sighting: Sighting, type: String, originalText: String) async {
         do {
             guard try await services.stores.roster.isStudent(sighting.studentId, of: organizationId) else {
-                logger.warning("device \(deviceId) sent a \(type) for \(sighting.studentId), who is not a student of \(organizationId); not forwarded")
+                services.peerLog.warning(from: connection.peer, "device \(deviceId) sent a \(type) for \(sighting.studentId), who is not a student of \(organizationId); not forwarded")
                 return
             }
         } catch {

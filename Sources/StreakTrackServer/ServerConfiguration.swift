@@ -25,6 +25,10 @@ public struct ServerConfiguration: Sendable {
     /// HTTPS and wss:// on the same port, with this certificate chain and key (PEM files);
     /// nil: plain HTTP, for a LAN or behind a TLS proxy.
     public var tls: TLSFiles?
+    /// Balancers allowed to name their clients (PROXY protocol v2, HAProxy's
+    /// `send-proxy-v2-ssl`): from them, throttling, connection caps and the audit
+    /// log see the client; from anyone else such a header is not read.
+    public var trustedProxies: [AddressRange] = []
     /// Admit any device id that is not registered, as the original backend did.
     /// Registered devices still need their secret; dashboards still need a user.
     public var openDevices = false
@@ -64,10 +68,17 @@ public struct ServerConfiguration: Sendable {
         public var bodyTimeout: Duration = .seconds(120)
         /// Largest request head (request line and headers); larger gets 431.
         public var maxRequestHeadBytes = 16 << 10
-        /// Failed logins allowed within the window, for one login and from one address.
-        public var maxLoginFailuresPerAccount = 5
+        /// Attempts allowed within the window for one login from one address: past it,
+        /// that address waits (the person, elsewhere, does not).
+        public var maxLoginFailuresPerAccountAndAddress = 5
+        /// Attempts from one address, at any logins.
         public var maxLoginFailuresPerAddress = 30
+        /// Attempts at one login from every address together: only guesses from many
+        /// addresses reach it, never one stranger's (who is held at 5, then 30).
+        public var maxLoginFailuresPerAccount = 100
         public var loginThrottleWindow: Duration = .seconds(15 * 60)
+        /// How long a stop waits for requests under way before cancelling them.
+        public var gracefulStop: Duration = .seconds(3)
         public init() {}
     }
 

@@ -1,5 +1,6 @@
 import BackendStore
 import Logging
+import StreakTrackLogging
 import StreakTrackProtocol
 
 /// What every part of the server shares: the stores, who is connected, the
@@ -15,6 +16,8 @@ struct ServerServices: Sendable {
     let publicBase: LateValue<String>
     let photoLinks: PhotoLinks
     let logger: Logger
+    /// Lines about what peers did wrong, a few per peer and interval.
+    let peerLog: PeerLog
 
     var publicURL: String { publicBase.get() }
 
@@ -36,7 +39,7 @@ struct ServerServices: Sendable {
             return try JSONObject(parsing: text)
         } catch {
             metrics.message("malformed")
-            logger.warning("\(peer) sent \(error); ignored")
+            peerLog.warning(from: peer, "\(peer) sent \(String(describing: error).cutForLog(200)); ignored")
             return nil
         }
     }

@@ -7,6 +7,7 @@ import NIOCore
 import NIOSSL
 import HummingbirdWebSocket
 import Logging
+import StreakTrackLogging
 import ServiceLifecycle
 import UnixSignals
 
@@ -36,7 +37,8 @@ public final class StreakTrackServer: Sendable {
         }
         services = ServerServices(stores: stores, hub: hub, cluster: cluster, metrics: metrics, configuration: configuration,
                                   publicBase: LateValue(configuration.publicURL ?? "\(configuration.tls == nil ? "http" : "https")://127.0.0.1:\(configuration.port)"),
-                                  photoLinks: photoLinks, logger: logger)
+                                  photoLinks: photoLinks, logger: logger, peerLog: PeerLog(logger: logger, limiter: LogLimiter()))
+        if CommonPasswords.list == nil { logger.warning("\(CommonPasswords.missingMessage)") }
     }
 
     /// The base URL of photo links, once the server listens.
@@ -50,6 +52,7 @@ public final class StreakTrackServer: Sendable {
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: MetricsMiddleware(metrics: services.metrics))
         router.add(middleware: APIErrorMiddleware(services: services))
+        router.add(middleware: RequestClientMiddleware())
         PublicRoutes(services: services, dashboard: DashboardFiles()).register(on: router)
         SessionRoutes(services: services).register(on: router)
         let api = router.group("api").add(middleware: Authentication(services: services))
@@ -82,8 +85,12 @@ public final class StreakTrackServer: Sendable {
             },
             logger: services.logger
         )
-        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: signals, logger: services.logger))
-        try await group.run()
+        var group = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: signals, logger: services.logger)
+        // A stop (an upgrade, a reboot) waits for requests under way a little, never for a slow
+        // upload or a long poll: then they are cancelled, and the process ends within about 5 s.
+        group.maximumGracefulShutdownDuration = configuration.limits.gracefulStop
+        group.maximumCancellationDuration = .seconds(2)
+        try await ServiceGroup(configuration: group).run()
         await stores.database.close()
     }
 
@@ -106,16 +113,18 @@ public final class StreakTrackServer: Sendable {
         let webSocketResponder = webSocketRouter.buildResponder()
         let refused: @Sendable (String) -> Void = { address in
             services.metrics.refusedConnections.increment()
-            services.logger.debug("refused a connection from \(address): over the connection limit")
+            services.peerLog.info(from: address, "refused a connection from \(address): over the connection limit")
         }
         let headDeadline = TimeAmount.seconds(limits.idleTimeout.components.seconds)
         return HTTPServerBuilder { responder in
             let plain = HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: webSocketResponder, configuration: channel)
+            let proxies = configuration.trustedProxies
             if let tls {
-                return GuardedChildChannel(base: try TLSChannel(plain, tlsConfiguration: tls), counter: counter,
-                                           headDeadline: headDeadline, onRefused: refused)
+                return GuardedChildChannel(base: try TLSChannel(plain, tlsConfiguration: tls), counter: counter, headDeadline: headDeadline,
+                                           trustedProxies: proxies, ownTLS: true, onRefused: refused)
             }
-            return GuardedChildChannel(base: plain, counter: counter, headDeadline: headDeadline, onRefused: refused)
+            return GuardedChildChannel(base: plain, counter: counter, headDeadline: headDeadline, trustedProxies: proxies, ownTLS: false,
+                                       onRefused: refused)
         }
     }
 

@@ -15,7 +15,8 @@ struct WebSocketConnection: Sendable {
     let maxQueuedBytes: Int
 
     /// Who is at the other end, for logs and per-address limits.
-    var peer: String { channel.remoteAddress?.ipAddress ?? "unknown" }
+    /// The client's address (a trusted balancer's client, when it named one).
+    var peer: String { ClientEndpoints.shared.endpoint(of: channel).address }
 
     /// The original backend's way of turning a peer away: an error, then a close code.
     func refuse(_ message: String, code: UInt16) async throws {

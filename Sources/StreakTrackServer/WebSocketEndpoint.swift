@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdWebSocket
 import HTTPTypes
 import Logging
+import StreakTrackLogging
 import StreakTrackProtocol
 
 /// `/api/ws`: every request is upgraded (the original answers even a bad query
@@ -26,24 +27,24 @@ struct WebSocketEndpoint: Sendable {
             let connection = WebSocketConnection(inbound: inbound, outbound: outbound, channel: context.requestContext.channel,
                                                  maxMessageBytes: services.configuration.maxMessageBytes,
                                                  maxQueuedBytes: limits.maxQueuedBytesPerConnection)
-            try await handle(context.request, connection: connection, logger: context.logger)
+            try await handle(context.request, connection: connection, viaTLS: context.requestContext.client.viaTLS, logger: context.logger)
         })
     }
 
-    private func handle(_ request: Request, connection: WebSocketConnection, logger: Logger) async throws {
+    private func handle(_ request: Request, connection: WebSocketConnection, viaTLS: Bool, logger: Logger) async throws {
         var query: [String: String] = [:]
         for (key, value) in request.uri.queryParameters where query[String(key)] == nil {
             query[String(key)] = String(value).removingPercentEncoding ?? String(value)
         }
         // A web page anyone on the network opens must not act as a device or a dashboard.
-        if let origin = request.headers[.origin], !originAllowed(origin, host: request.head.authority) {
-            logger.warning("refused a WebSocket from origin \(origin) (\(connection.peer))")
+        if let origin = request.headers[.origin], !services.originAllowed(origin, host: request.head.authority, viaTLS: viaTLS) {
+            services.peerLog.warning(from: connection.peer, "refused a WebSocket from origin \(origin.cutForLog()) (\(connection.peer))")
             return try await connection.refuse("Origin not allowed", code: 1008)
         }
         let parameters: ConnectionParameters
         switch ConnectionParameters.parse(query) {
         case .failure(let rejection):
-            logger.info("refused a WebSocket connection from \(connection.peer): \(rejection.message)")
+            services.peerLog.info(from: connection.peer, "refused a WebSocket connection from \(connection.peer): \(rejection.message)")
             return try await connection.refuse(rejection.message, code: rejection.closeCode)
         case .success(let parsed):
             parameters = parsed
@@ -72,13 +73,5 @@ struct WebSocketEndpoint: Sendable {
     private static func offeredSubprotocols(_ request: Request) -> [String] {
         request.headers[values: .secWebSocketProtocol].flatMap { $0.split(separator: ",") }
             .map { $0.trimmingCharacters(in: .whitespaces) }
-    }
-
-    /// Browsers send their page's origin: only this server's own and the listed
-    /// ones may open a socket. Programs (devices, scripts) send none.
-    private func originAllowed(_ origin: String, host: String?) -> Bool {
-        if services.configuration.allowedOrigins.contains(origin) { return true }
-        guard let host, let url = URL(string: origin), let originHost = url.host else { return false }
-        return (url.port.map { "\(originHost):\($0)" } ?? originHost) == host
     }
 }

@@ -15,6 +15,9 @@ struct ServeCommand: AsyncParsableCommand {
     var publicURL: String?
     @Option(name: .customLong("allowed-origin"), help: "A browser origin allowed to open sockets, besides the server's own (repeatable).")
     var allowedOrigins: [String] = []
+    @Option(name: .customLong("trusted-proxy"),
+            help: "A balancer's address or CIDR block (repeatable) whose PROXY protocol v2 header names the client (HAProxy: send-proxy-v2-ssl); from anyone else it is not read.")
+    var trustedProxies: [String] = []
     @Option(name: .customLong("admin-token"), help: "Set the admin token for scripts (or $STREAKTRACK_ADMIN_TOKEN); `admin reset-token` makes one.")
     var adminToken: String?
     @Option(name: .customLong("models"), help: "Directory of the dlib model files (default: $STREAKTRACK_MODELS, else ~/.cache/streaktrack/models).")
@@ -39,6 +42,9 @@ struct ServeCommand: AsyncParsableCommand {
         guard (tlsCertificate == nil) == (tlsKey == nil) else { throw ValidationError("--tls-certificate and --tls-key go together") }
         guard LogFormat(rawValue: logFormat) != nil else { throw ValidationError("--log-format is text or json") }
         guard maxConnectionsPerAddress >= 0 else { throw ValidationError("--max-connections-per-address is 0 or more") }
+        for given in trustedProxies where AddressRange(given) == nil {
+            throw ValidationError("--trusted-proxy \(given) is not an IP address or a CIDR block (such as 10.0.0.0/8)")
+        }
     }
 
     func run() async throws {
@@ -59,6 +65,7 @@ struct ServeCommand: AsyncParsableCommand {
         // Every line says which instance wrote it: several may log to one place.
         logger[metadataKey: "instance"] = "\(configuration.instanceName)"
         configuration.limits.maxConnectionsPerAddress = maxConnectionsPerAddress
+        configuration.trustedProxies = trustedProxies.compactMap(AddressRange.init)
         if let tlsCertificate, let tlsKey {
             configuration.tls = ServerConfiguration.TLSFiles(certificateChain: tlsCertificate, privateKey: tlsKey)
         }

@@ -140,4 +140,44 @@ struct RolesTests {
         #expect(!gate.pending.contains { $0.contains(s.ravi) }, "another class's student is not the teacher's to see")
         for socket in [own, device, gate, adminGate, mainGate] { await socket.close() }
     }
+    /// The second attack run's HIGH finding: another school's admin named their own organization
+    /// in the URL and watched this school's door (frames and marks). Whether a door may be watched
+    /// is decided from the door's organization, whatever the request names.
+    @Test(arguments: StoreKind.allCases)
+    func anotherSchoolsAdminNeverWatchesYourDoor(kind: StoreKind) async throws {
+        let s = try await School.make(kind)
+        defer { Task { await s.server.stop() } }
+        let secretA = try await s.server.register(device: "door-a", organization: s.organizationId)
+        let secretX = try await s.server.register(device: "door-x", organization: s.outsider.organizationId)
+        let doorA = try await s.server.device("door-a", organization: s.organizationId, secret: secretA)
+        _ = try await doorA.next()
+        let doorX = try await s.server.device("door-x", organization: s.outsider.organizationId, secret: secretX)
+        _ = try await doorX.next()
+
+        // Their own organization in the URL, their own cookie: refused, as with any other organization named.
+        for named in [s.outsider.organizationId, s.organizationId] {
+            let spy = try await s.server.socket("deviceId=door-a&organizationId=\(named)&isHardware=false&status=1",
+                                                headers: ["Cookie": s.outsider.cookie])
+            #expect(try await spy.next() == #"{"error":"Unauthorized"}"#, "organization \(named) named")
+            #expect(try await spy.closeCode() == 1008)
+        }
+        // Through a socket on their own door, a start_stream for ours: refused, and our door hears nothing.
+        let own = try await s.server.socket("deviceId=door-x&organizationId=\(s.outsider.organizationId)&isHardware=false&status=1",
+                                            headers: ["Cookie": s.outsider.cookie])
+        #expect(try await own.next() == #"{"type":"device_status","deviceId":"door-x","online":true}"#)
+        try await own.send(#"{"type":"start_stream","targetDeviceId":"door-a"}"#)
+        #expect(try await own.next(containing: "error") == #"{"error":"Not allowed to watch door-a"}"#)
+        // Our door's mark reaches our admin, never theirs; their devices list does not show it.
+        let ours = try await s.server.socket("deviceId=door-a&organizationId=\(s.organizationId)&isHardware=false&status=1",
+                                             headers: ["Cookie": s.admin.cookie])
+        #expect(try await ours.next() == #"{"type":"device_status","deviceId":"door-a","online":true}"#, "watching before the mark")
+        try await doorA.send(#"{"type":"attendance","student":{"name":"Asha","enrollmentNo":"A1","deviceId":"door-a","studentId":"\#(s.asha)","timestamp":"2026-11-24 08:05:00"}}"#)
+        #expect(try await ours.next(containing: "attendance").contains(s.asha))
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(!doorA.pending.contains { $0.contains("start_stream") }, "their command never reached our door: \(doorA.pending)")
+        #expect(!own.pending.contains { $0.contains(s.asha) })
+        let listed = try #require(try await s.outsider.get("/api/devices").json() as? [[String: Any]])
+        #expect(listed.map { $0["id"] as? String } == ["door-x"])
+        for socket in [doorA, doorX, own, ours] { await socket.close() }
+    }
 }

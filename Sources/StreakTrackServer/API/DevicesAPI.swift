@@ -21,7 +21,7 @@ struct DevicesAPI: APIRoutes {
                 devices.append(Device(unregistered: id, organizationId: link.organizationId))
             }
             var visible: [Device] = []
-            for device in devices where try await services.mayWatch(device.id, organizationId: organizationId, principal: principal) {
+            for device in devices where try await services.mayWatch(device.id, principal: principal) {
                 visible.append(device)
             }
             return try JSONResponse.make(visible)

@@ -18,7 +18,10 @@ struct ServerRequestContext: RequestContext, WebSocketRequestContext {
         channel = source.channel
     }
 
-    var peerAddress: String { channel.remoteAddress?.ipAddress ?? "unknown" }
+    /// The client: the peer, or the one a trusted balancer's PROXY header named.
+    var client: ClientEndpoint { ClientEndpoints.shared.endpoint(of: channel) }
+    /// The client's address: what throttling, connection caps and the audit log key on.
+    var peerAddress: String { client.address }
 
     /// The principal of an authenticated route (the middleware has made sure there is one).
     func requirePrincipal() throws -> Principal {

@@ -9,6 +9,7 @@ struct SessionRoutes: Sendable {
 
     private var stores: BackendStores { services.stores }
     private var limits: ServerConfiguration.Limits { services.configuration.limits }
+    private var throttle: LoginThrottle { LoginThrottle(sessions: stores.sessions, limits: limits, log: services.peerLog) }
 
     /// What a signed-in page needs to know about its person.
     struct SessionJSON: Encodable {
@@ -20,14 +21,16 @@ struct SessionRoutes: Sendable {
     func register(on router: Router<ServerRequestContext>) {
         router.post("api/login") { request, context in
             struct Body: Decodable { let login: String; let password: String }
+            // Another site's page could make a browser sign in to an account of the attacker's
+            // (login CSRF): such a page can send neither a JSON body without asking first nor our Origin.
+            try requireOwnPage(request, context)
             let body = try await JSONResponse.decode(Body.self, from: request, limit: 16 << 10, timeout: limits.bodyTimeout)
-            try await refuseIfThrottled(login: body.login, address: context.peerAddress)
+            try await throttle.attempt(login: body.login, from: context.peerAddress)
             guard let user = try await stores.users.verify(login: body.login, password: body.password) else {
-                try await stores.sessions.recordFailure(login: body.login, address: context.peerAddress)
-                services.logger.notice("failed login for \(body.login) from \(context.peerAddress)")
+                services.peerLog.notice(from: context.peerAddress, "failed login for \(PeerLog.cut(body.login)) from \(context.peerAddress)")
                 throw APIError(.unauthorized, "the login or the password is not right")
             }
-            try await stores.sessions.clearFailures(login: body.login)
+            try await throttle.succeeded(login: body.login, from: context.peerAddress)
             return try await signIn(user)
         }
         // A page elsewhere must not sign a person out either: the CSRF token is checked.
@@ -47,15 +50,19 @@ struct SessionRoutes: Sendable {
             return try JSONResponse.make(SessionJSON(user: user, csrf: csrf,
                                                      organization: try await stores.roster.organization(user.organizationId)))
         }
-        router.post("api/password") { request, _ in
+        router.post("api/password") { request, context in
             struct Body: Decodable { let current: String; let new: String }
             guard case .person(let user, _)? = try await services.principal(for: request, checkingCSRF: true) else {
                 throw APIError(.unauthorized, "not signed in")
             }
             let body = try await JSONResponse.decode(Body.self, from: request, limit: 16 << 10, timeout: limits.bodyTimeout)
+            // A stolen session must not become a way to guess the password itself.
+            try await throttle.attempt(login: user.login, from: context.peerAddress)
             guard try await stores.users.verify(login: user.login, password: body.current) != nil else {
+                services.peerLog.notice(from: context.peerAddress, "wrong current password for \(user.login) from \(context.peerAddress)")
                 throw APIError(.forbidden, "the current password is not right")
             }
+            try await throttle.succeeded(login: user.login, from: context.peerAddress)
             try await stores.users.setPassword(body.new, userId: user.id)
             await services.audit(.person(user, csrf: ""), organizationId: user.organizationId, "user.password", target: user.id)
             // Every session ended with the old password: this page gets a new one (new cookie, new CSRF token).
@@ -71,16 +78,12 @@ struct SessionRoutes: Sendable {
         router.post("api/links/:code") { request, context in
             struct Body: Decodable { let password: String; let login: String?; let name: String? }
             let code = try context.parameters.require("code")
+            try requireOwnPage(request, context)
             let body = try await JSONResponse.decode(Body.self, from: request, limit: 16 << 10, timeout: limits.bodyTimeout)
-            guard let (holder, purpose) = try await stores.users.linkHolder(code: code) else {
-                throw APIError(.notFound, "this link is not valid any more: ask an administrator for a new one")
-            }
             // The password is checked before anything changes; the first admin chooses their own login and name.
             if let problem = Passwords.problem(body.password) { throw APIError(.badRequest, problem) }
-            if purpose == .setup, body.login != nil || body.name != nil {
-                try await stores.users.rename(holder.id, login: body.login, name: body.name)
-            }
-            let user = try await stores.users.redeemLink(code: code, password: body.password)
+            // Used up in the same transaction that sets the password: of several uses at once, one wins.
+            let (user, purpose) = try await stores.users.redeemLink(code: code, password: body.password, login: body.login, name: body.name)
             await services.audit(.person(user, csrf: ""), organizationId: user.organizationId, "user.\(purpose.rawValue)", target: user.id)
             return try await signIn(user)
         }
@@ -102,14 +105,14 @@ struct SessionRoutes: Sendable {
                secure: services.configuration.secureCookies, httpOnly: true, sameSite: .strict)
     }
 
-    /// 429 after too many recent failures for a login, or from an address.
-    private func refuseIfThrottled(login: String, address: String) async throws {
-        let window = limits.loginThrottleWindow
-        let since = Date().addingTimeInterval(-TimeInterval(window.components.seconds))
-        let (forLogin, fromAddress) = try await stores.sessions.failures(login: login, address: address, since: since)
-        guard forLogin < limits.maxLoginFailuresPerAccount, fromAddress < limits.maxLoginFailuresPerAddress else {
-            services.logger.warning("throttled logins for \(login) from \(address): \(forLogin) and \(fromAddress) recent failures")
-            throw APIError(.tooManyRequests, "too many failed logins: try again in \(window.components.seconds / 60) minutes")
+    /// What only this server's own page sends: a JSON body (another site's page cannot
+    /// send one without asking first, and we never answer such a question) and, when
+    /// the browser names it, our own origin.
+    private func requireOwnPage(_ request: Request, _ context: ServerRequestContext) throws {
+        let type = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
+        guard type == "application/json" else {
+            throw APIError(.unsupportedMediaType, "send the body as JSON (Content-Type: application/json)")
         }
+        try services.requireSameOrigin(request, context: context)
     }
 }

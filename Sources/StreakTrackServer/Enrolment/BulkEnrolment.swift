@@ -243,5 +243,10 @@ extension BulkEnrolment.Outcome {
 
 public struct BulkEnrolmentError: Error, CustomStringConvertible {
     public let description: String
-    init(_ description: String) { self.description = description }
+    /// Over a size limit (HTTP 413), rather than unusable (400).
+    public let tooLarge: Bool
+    init(_ description: String, tooLarge: Bool = false) {
+        self.description = description
+        self.tooLarge = tooLarge
+    }
 }

@@ -1,13 +1,17 @@
 import Foundation
+import NIOCore
 import Synchronization
 import ZIPFoundation
 
 /// The photos (and CSV) of a bulk enrolment, from a folder or a ZIP file, kept in
 /// a private folder of their own while the enrolment is prepared. A ZIP is read
 /// within limits, whatever its headers claim: no file over 15 MB, 200 MB and
-/// 10,000 files in all, no path outside the folder.
+/// 10,000 files in all, no path outside the folder. An upload is written to disk
+/// as it arrives, never held whole in memory (nor is a ZIP while it is expanded).
 public final class EnrolmentFiles: Sendable {
     public let directory: String
+    /// Uploads on their way in, beside the held files (never listed among them).
+    private let incoming: String
     public static let maxFileBytes = 15 << 20
     public static let maxTotalBytes = 200 << 20
     public static let maxFiles = 10_000
@@ -15,10 +19,46 @@ public final class EnrolmentFiles: Sendable {
 
     public init() throws {
         directory = NSTemporaryDirectory() + "streaktrack-enrolment-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        incoming = directory + "-incoming"
+        for folder in [directory, incoming] {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
     }
 
-    deinit { try? FileManager.default.removeItem(atPath: directory) }
+    deinit {
+        try? FileManager.default.removeItem(atPath: directory)
+        try? FileManager.default.removeItem(atPath: incoming)
+    }
+
+    /// Bytes held (expanded ZIPs counted by what they expanded to).
+    public var heldBytes: Int { held.withLock { $0.bytes } }
+
+    /// Receives one file as its bytes arrive, straight to disk, refusing it as soon
+    /// as it is over its limit (15 MB for a photo or CSV, 200 MB for a ZIP) or would
+    /// take the enrolment over 200 MB; a `.zip` is expanded once whole.
+    public func receive<Body: AsyncSequence & Sendable>(_ name: String, body: Body) async throws where Body.Element == ByteBuffer {
+        let isZip = (name as NSString).pathExtension.lowercased() == "zip"
+        let limit = isZip ? Self.maxTotalBytes : Self.maxFileBytes
+        guard isZip || safePath(name) != nil else { throw BulkEnrolmentError("\(name) is not a path inside the enrolment") }
+        let temporary = incoming + "/" + UUID().uuidString
+        guard FileManager.default.createFile(atPath: temporary, contents: nil, attributes: [.posixPermissions: 0o600]),
+              let handle = FileHandle(forWritingAtPath: temporary)
+        else { throw BulkEnrolmentError("cannot keep \(name)") }
+        defer { try? FileManager.default.removeItem(atPath: temporary) }
+        var size = 0
+        do {
+            defer { try? handle.close() }
+            let alreadyHeld = heldBytes
+            for try await chunk in body {
+                size += chunk.readableBytes
+                guard size <= limit else { throw BulkEnrolmentError("\(name) is larger than \(limit >> 20) MB", tooLarge: true) }
+                guard alreadyHeld + size <= Self.maxTotalBytes else { throw BulkEnrolmentError("more than 200 MB of files: enrol in parts", tooLarge: true) }
+                try handle.write(contentsOf: chunk.readableBytesView)
+            }
+        }
+        if isZip { return try expand(file: temporary) }
+        try keep(name, movingFrom: temporary, size: size)
+    }
 
     /// Relative paths of every file held, in order.
     public var names: [String] {
@@ -38,8 +78,15 @@ public final class EnrolmentFiles: Sendable {
 
     /// Keeps a file under `name`; a `.zip` is expanded in its place.
     public func add(_ name: String, bytes: [UInt8]) throws {
-        if (name as NSString).pathExtension.lowercased() == "zip" { return try expand(bytes) }
-        guard bytes.count <= Self.maxFileBytes else { throw BulkEnrolmentError("\(name) is larger than 15 MB") }
+        if (name as NSString).pathExtension.lowercased() == "zip" {
+            let temporary = incoming + "/" + UUID().uuidString
+            guard FileManager.default.createFile(atPath: temporary, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else {
+                throw BulkEnrolmentError("cannot keep \(name)")
+            }
+            defer { try? FileManager.default.removeItem(atPath: temporary) }
+            return try expand(file: temporary)
+        }
+        guard bytes.count <= Self.maxFileBytes else { throw BulkEnrolmentError("\(name) is larger than 15 MB", tooLarge: true) }
         try write(name, Data(bytes))
     }
 
@@ -54,37 +101,61 @@ public final class EnrolmentFiles: Sendable {
         }
     }
 
-    private func expand(_ zip: [UInt8]) throws {
+    /// Expands a ZIP file entry by entry, each written to disk as it is inflated.
+    private func expand(file: String) throws {
         let archive: Archive
-        do { archive = try Archive(data: Data(zip), accessMode: .read) } catch { throw BulkEnrolmentError("the ZIP file cannot be read: \(error)") }
+        do { archive = try Archive(url: URL(fileURLWithPath: file), accessMode: .read) } catch {
+            throw BulkEnrolmentError("the ZIP file cannot be read: \(error)")
+        }
         for entry in archive where entry.type == .file {
             // macOS keeps resource forks beside the files: not photos.
             guard !entry.path.hasPrefix("__MACOSX/"), !(entry.path as NSString).lastPathComponent.hasPrefix("._") else { continue }
-            var data = Data()
+            let temporary = incoming + "/" + UUID().uuidString
+            guard FileManager.default.createFile(atPath: temporary, contents: nil, attributes: [.posixPermissions: 0o600]),
+                  let handle = FileHandle(forWritingAtPath: temporary)
+            else { throw BulkEnrolmentError("cannot keep \(entry.path)") }
+            defer { try? FileManager.default.removeItem(atPath: temporary) }
+            var size = 0
             do {
+                defer { try? handle.close() }
                 _ = try archive.extract(entry, skipCRC32: false) { chunk in
-                    data.append(chunk)
-                    if data.count > Self.maxFileBytes { throw BulkEnrolmentError("\(entry.path) in the ZIP is larger than 15 MB") }
+                    size += chunk.count
+                    // Whatever the entry's header claims: counted as it is inflated (a ZIP bomb stops here).
+                    if size > Self.maxFileBytes { throw BulkEnrolmentError("\(entry.path) in the ZIP is larger than 15 MB", tooLarge: true) }
+                    try handle.write(contentsOf: chunk)
                 }
             } catch let error as BulkEnrolmentError {
                 throw error
             } catch {
                 throw BulkEnrolmentError("\(entry.path) in the ZIP cannot be read: \(error)")
             }
-            try write(entry.path, data)
+            try keep(entry.path, movingFrom: temporary, size: size)
         }
     }
 
     private func write(_ name: String, _ data: Data) throws {
+        let temporary = incoming + "/" + UUID().uuidString
+        guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o600]) else {
+            throw BulkEnrolmentError("cannot keep \(name)")
+        }
+        defer { try? FileManager.default.removeItem(atPath: temporary) }
+        try keep(name, movingFrom: temporary, size: data.count)
+    }
+
+    /// Counts a received file against the limits and moves it to its place under `name`.
+    private func keep(_ name: String, movingFrom temporary: String, size: Int) throws {
         guard let path = safePath(name) else { throw BulkEnrolmentError("\(name) is not a path inside the enrolment") }
         try held.withLock { held in
             guard held.files < Self.maxFiles else { throw BulkEnrolmentError("more than \(Self.maxFiles) files") }
-            guard held.bytes + data.count <= Self.maxTotalBytes else { throw BulkEnrolmentError("more than 200 MB of files: enrol in parts") }
+            guard held.bytes + size <= Self.maxTotalBytes else { throw BulkEnrolmentError("more than 200 MB of files: enrol in parts", tooLarge: true) }
             held.files += 1
-            held.bytes += data.count
+            held.bytes += size
         }
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        guard FileManager.default.createFile(atPath: path, contents: data, attributes: [.posixPermissions: 0o600]) else {
+        try? FileManager.default.removeItem(atPath: path)
+        do {
+            try FileManager.default.moveItem(atPath: temporary, toPath: path)
+        } catch {
             throw BulkEnrolmentError("cannot keep \(name)")
         }
     }

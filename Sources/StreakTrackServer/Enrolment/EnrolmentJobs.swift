@@ -1,11 +1,29 @@
 import BackendStore
 import Foundation
+import NIOCore
 import StreakTrackProtocol
 
 /// Bulk enrolments prepared through the API: files uploaded one by one, then
 /// checked (a dry run) and run in the background, their progress read by polling.
-/// Kept in memory for an hour; their files in a private temporary folder.
+/// Kept in memory for an hour; their files in a private temporary folder. The
+/// actor only keeps the books: files are received and expanded outside it, so a
+/// slow or huge upload never holds up another school's enrolments.
 actor EnrolmentJobs {
+    /// Uploads at once, per person and per organization; and what an organization's
+    /// enrolments may hold on disk together.
+    struct Limits: Sendable {
+        var uploadsPerPerson = 2
+        var uploadsPerOrganization = 4
+        var bytesPerOrganization = 1 << 30
+    }
+
+    let limits: Limits
+    private var uploading: (byPerson: [String: Int], byOrganization: [String: Int]) = ([:], [:])
+
+    init(limits: Limits = Limits()) {
+        self.limits = limits
+    }
+
     enum State: String, Encodable {
         case receiving, checking, checked, running, done, failed
     }
@@ -53,11 +71,43 @@ actor EnrolmentJobs {
         try job(id).organizationId
     }
 
-    func add(_ name: String, bytes: [UInt8], to id: String) throws {
+    /// Receives one file into an enrolment, streamed to disk; `person` is who sends it
+    /// (their uploads at once are limited, as their organization's are).
+    nonisolated func receive<Body: AsyncSequence & Sendable>(_ name: String, body: Body, into id: String, from person: String) async throws
+    where Body.Element == ByteBuffer {
+        let files = try await beginUpload(id, person: person)
+        do {
+            try await files.receive(name, body: body)
+        } catch {
+            await endUpload(id, person: person)
+            throw error
+        }
+        await endUpload(id, person: person)
+    }
+
+    private func beginUpload(_ id: String, person: String) throws -> EnrolmentFiles {
         let job = try job(id)
         guard job.state == .receiving || job.state == .checked else { throw APIError(.conflict, "this enrolment is \(job.state.rawValue)") }
-        try job.files.add(name, bytes: bytes)
+        let organization = job.organizationId
+        guard uploading.byPerson[person, default: 0] < limits.uploadsPerPerson,
+              uploading.byOrganization[organization, default: 0] < limits.uploadsPerOrganization
+        else { throw APIError(.tooManyRequests, "too many uploads at once: wait for the others to finish") }
+        let held = jobs.values.filter { $0.organizationId == organization }.reduce(0) { $0 + $1.files.heldBytes }
+        guard held < limits.bytesPerOrganization else {
+            throw APIError(.contentTooLarge, "this school's enrolments hold \(held >> 20) MB already: run or finish them first")
+        }
+        uploading.byPerson[person, default: 0] += 1
+        uploading.byOrganization[organization, default: 0] += 1
         job.state = .receiving
+        return job.files
+    }
+
+    private func endUpload(_ id: String, person: String) {
+        uploading.byPerson[person, default: 1] -= 1
+        if uploading.byPerson[person] == 0 { uploading.byPerson[person] = nil }
+        guard let organization = jobs[id]?.organizationId else { return }
+        uploading.byOrganization[organization, default: 1] -= 1
+        if uploading.byOrganization[organization] == 0 { uploading.byOrganization[organization] = nil }
     }
 
     /// Starts checking (`dryRun`) or running; the outcome is read with `status`.
