@@ -189,8 +189,9 @@ let package = Package(
         .testTarget(
             name: "StreakTrackServerTests",
             dependencies: [
-                "StreakTrackServer", "BackendStore", "StreakTrackProtocol", "FaceEngine", "TestSupport", "CSVExport",
+                "StreakTrackServer", "BackendStore", "StreakTrackProtocol", "FaceEngine", "TestSupport", "CSVExport", "WebSocketLink",
                 .product(name: "CSV", package: "CSV.swift"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
         .testTarget(name: "FaceEngineTests", dependencies: ["FaceEngine", "TestSupport"]),

@@ -11,21 +11,8 @@ import WebSocketLink
 /// authority (a school's), trusted through `caFile`; refused without it.
 @Suite("Secure link")
 struct SecureLinkTests {
-    /// A certificate authority and a server certificate for 127.0.0.1, made with openssl.
     func certificates() async throws -> (directory: String, ca: String) {
-        let openssl = try #require(which("openssl"))
-        let directory = try Fixtures.scratchDirectory()
-        try "subjectAltName=IP:127.0.0.1\n".write(toFile: directory + "/san.cnf", atomically: false, encoding: .utf8)
-        for arguments in [
-            ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=StreakTrack Test School CA"],
-            ["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1"],
-            ["x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.pem",
-             "-days", "2", "-extfile", "san.cnf"],
-        ] {
-            let made = try await runProcess(openssl, arguments, currentDirectory: directory)
-            try #require(made.status == 0, "openssl \(arguments[0]): \(made.stderr)")
-        }
-        return (directory, directory + "/ca.pem")
+        try await TestCertificates.make()
     }
 
     @Test func theDeviceWorksOverTLSWithTheSchoolsAuthorityAndIsRefusedWithout() async throws {

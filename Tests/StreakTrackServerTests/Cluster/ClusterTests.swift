@@ -41,7 +41,7 @@ struct ClusterTests {
             await withTaskGroup(of: Void.self) { group in
                 for door in doors {
                     group.addTask {
-                        await door.run(through: cluster.balancerBase, start: { markingStarts.value }, spacing: Self.spacing, until: stop)
+                        await door.run(through: cluster.balancer, start: { markingStarts.value }, spacing: Self.spacing, until: stop)
                     }
                 }
             }
@@ -55,7 +55,7 @@ struct ClusterTests {
             Issue.record("\(admitted) of \(doors.count) doors admitted; the instances' logs are in \(cluster.directory) (STREAKTRACK_KEEP_TEST_FILES=1 keeps them)")
             throw error
         }
-        print("cluster: \(doors.count) doors admitted through HAProxy in \(ContinuousClock.now - connecting)")
+        print("cluster: \(doors.count) doors admitted through HAProxy (TLS) in \(ContinuousClock.now - connecting)")
 
         // Three dashboards: one meeting its door's instance through the balancer (the door on
         // the instance that lives on), one on another instance than its door's (connected to it
@@ -69,11 +69,11 @@ struct ClusterTests {
         let (steady, moving, orphaned) = (try door(on: "c"), try door(on: "b"), try door(on: "a"))
         let dashboards = [
             (SimulatedDashboard(deviceId: steady.deviceId, organizationId: steady.organizationId, token: cluster.token, wantsStream: false),
-             cluster.balancerBase),
+             cluster.balancer),
             (SimulatedDashboard(deviceId: moving.deviceId, organizationId: moving.organizationId, token: cluster.token, wantsStream: false),
-             "127.0.0.1:\(cluster.ports["c"]!)"),
+             cluster.instance("c")),
             (SimulatedDashboard(deviceId: orphaned.deviceId, organizationId: orphaned.organizationId, token: cluster.token, wantsStream: true),
-             cluster.balancerBase),
+             cluster.balancer),
         ]
         let watching = Task {
             await withTaskGroup(of: Void.self) { group in

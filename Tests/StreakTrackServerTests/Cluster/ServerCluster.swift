@@ -1,21 +1,25 @@
 import ChildProcess
 import Foundation
+import NIOSSL
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
 import TestSupport
 
 /// Real `streaktrack-server` processes on one PostgreSQL schema behind a real HAProxy,
-/// configured by `deploy/haproxy.cfg` itself (only its addresses changed to free ports).
+/// configured by `deploy/haproxy.cfg` itself (only its addresses changed to free ports,
+/// and its certificate to one made for the test): TLS ends at the balancer, which names
+/// each client to the instances (PROXY protocol v2; they trust 127.0.0.1).
 final class ServerCluster: @unchecked Sendable {
     let names: [String]
     let ports: [String: Int]
     let balancerPort: Int
+    let balancerTLSPort: Int
     let databaseURL: String
     let token = "cluster-admin-token-0123456789abcdef"
     let directory: String
     private var processes: [String: ChildProcess] = [:]
-    private var balancer: ChildProcess?
+    private var balancerProcess: ChildProcess?
     private let lock = NSLock()
 
     struct Missing: Error, CustomStringConvertible { let description: String }
@@ -26,11 +30,26 @@ final class ServerCluster: @unchecked Sendable {
         for name in names { ports[name] = try freePort() }
         self.ports = ports
         balancerPort = try freePort()
+        balancerTLSPort = try freePort()
         databaseURL = postgresURL + (postgresURL.contains("?") ? "&" : "?") + "schema=" + schema
         directory = try Fixtures.scratchDirectory()
     }
 
     var balancerBase: String { "127.0.0.1:\(balancerPort)" }
+
+    /// Where a client connects: a URL's scheme and authority, and the TLS it trusts.
+    struct Endpoint: Sendable {
+        let base: String
+        let tls: TLSConfiguration?
+    }
+
+    /// The balancer over TLS, trusting the test's certificate authority (known once started).
+    private(set) var balancer = Endpoint(base: "", tls: nil)
+    /// The test's certificate authority, once the balancer has started.
+    private(set) var certificateAuthority = ""
+
+    /// An instance directly, over plain HTTP (as an organization-wide view inside the data centre may be).
+    func instance(_ name: String) -> Endpoint { Endpoint(base: "ws://127.0.0.1:\(ports[name]!)", tls: nil) }
 
     static var repository: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -51,6 +70,7 @@ final class ServerCluster: @unchecked Sendable {
         let process = try ChildProcess(program, [
             "serve", "--instance", name, "--host", "127.0.0.1", "--port", String(ports[name]!), "--database-url", databaseURL,
             "--admin-token", token, "--max-connections-per-address", "0", "--public-url", "http://\(balancerBase)",
+            "--trusted-proxy", "127.0.0.1",
         ], output: .file("\(directory)/\(name).out"), errors: .file("\(directory)/\(name).\(UUID().uuidString.prefix(4)).log"))
         lock.withLock { processes[name] = process }
         try await waitUntil(timeout: .seconds(60)) {
@@ -65,7 +85,14 @@ final class ServerCluster: @unchecked Sendable {
             throw Missing(description: "haproxy is not installed: `scripts/setup --with-test-tools` installs it (apt package haproxy)")
         }
         var text = try String(contentsOf: Self.repository.appendingPathComponent("deploy/haproxy.cfg"), encoding: .utf8)
+        let (certificates, authority) = try await TestCertificates.make()
         text = text.replacingOccurrences(of: "127.0.0.1:8080", with: balancerBase)
+        text = text.replacingOccurrences(of: "127.0.0.1:8443", with: "127.0.0.1:\(balancerTLSPort)")
+        text = text.replacingOccurrences(of: "/etc/streaktrack/balancer.pem", with: certificates + "/server+key.pem")
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.trustRoots = .file(authority)
+        balancer = Endpoint(base: "wss://127.0.0.1:\(balancerTLSPort)", tls: tls)
+        certificateAuthority = authority
         for (index, name) in names.enumerated() {
             text = text.replacingOccurrences(of: "127.0.0.1:\(3101 + index)", with: "127.0.0.1:\(ports[name]!)")
         }
@@ -74,7 +101,7 @@ final class ServerCluster: @unchecked Sendable {
         // -db: in the foreground, so that it is this test's child and ends with it.
         let process = try ChildProcess(haproxy, ["-db", "-f", configuration], output: .file(directory + "/haproxy.out"),
                                        errors: .file(directory + "/haproxy.err"))
-        lock.withLock { balancer = process }
+        lock.withLock { balancerProcess = process }
         try await waitUntil(timeout: .seconds(30)) {
             guard process.isRunning else { throw Missing(description: "haproxy exited at start: see \(self.directory)/haproxy.err") }
             return await Self.answers("http://\(self.balancerBase)/healthz")
@@ -96,7 +123,7 @@ final class ServerCluster: @unchecked Sendable {
 
     func stopAll() async {
         for name in names { await stop(name) }
-        if let balancer = lock.withLock({ self.balancer }) { await balancer.terminate() }
+        if let process = lock.withLock({ self.balancerProcess }) { await process.terminate() }
     }
 
     static func answers(_ url: String) async -> Bool {

@@ -35,9 +35,9 @@ final class SimulatedDoor: Sendable {
     var allAcknowledged: Bool { state.withLock { $0.acknowledged.count == marks.count } }
 
     /// Connected until `stop`; the `i`th mark is due at `start + i * spacing`.
-    func run(through base: String, start: @escaping @Sendable () -> ContinuousClock.Instant, spacing: Duration,
+    func run(through endpoint: ServerCluster.Endpoint, start: @escaping @Sendable () -> ContinuousClock.Instant, spacing: Duration,
              until stop: @escaping @Sendable () -> Bool) async {
-        let url = URL(string: "ws://\(base)/api/ws?deviceId=\(deviceId)&organizationId=\(organizationId)&isHardware=true&ack=1")!
+        let url = URL(string: "\(endpoint.base)/api/ws?deviceId=\(deviceId)&organizationId=\(organizationId)&isHardware=true&ack=1")!
         var failures = 0
         while !stop() {
             if failures > 0 {
@@ -45,7 +45,7 @@ final class SimulatedDoor: Sendable {
                 try? await Task.sleep(for: .seconds(ceiling * Double.random(in: 0.5...1.0)))
             }
             guard let link = try? await WebSocketLink.connect(to: url, headers: [(ConnectionParameters.secretHeader, secret)],
-                                                              timeout: .seconds(10)) else {
+                                                              tls: endpoint.tls, timeout: .seconds(10)) else {
                 failures += 1
                 continue
             }
@@ -131,14 +131,15 @@ final class SimulatedDashboard: Sendable {
         self.wantsStream = wantsStream
     }
 
-    func run(through base: String, until stop: @escaping @Sendable () -> Bool) async {
+    func run(through endpoint: ServerCluster.Endpoint, until stop: @escaping @Sendable () -> Bool) async {
         var instance: String?
         while !stop() {
             var query = "deviceId=\(deviceId)&organizationId=\(organizationId)&isHardware=false&status=1"
             if let chosen = instance { query += "&instance=\(chosen)" }
             instance = nil
-            guard let link = try? await WebSocketLink.connect(to: URL(string: "ws://\(base)/api/ws?\(query)")!,
-                                                              headers: [("Sec-WebSocket-Protocol", "streaktrack, bearer.\(token)")]) else {
+            guard let link = try? await WebSocketLink.connect(to: URL(string: "\(endpoint.base)/api/ws?\(query)")!,
+                                                              headers: [("Sec-WebSocket-Protocol", "streaktrack, bearer.\(token)")],
+                                                              tls: endpoint.tls) else {
                 try? await Task.sleep(for: .milliseconds(250))
                 continue
             }
