@@ -58,9 +58,16 @@ public struct SessionStore: Sendable {
     /// and answers how many there were since `since`, this one included. Attempts sent
     /// at once are each counted before any is checked, so they cannot all slip under
     /// a limit; one that turns out right is taken back by `clearFailures`.
+    /// The advisory lock under which attempts are counted (any number; unique to this use).
+    static let attemptsLock: Int64 = 0x5354_4C47  // "STLG"
+
     public func countAttempt(login: String, address: String, since: Date) async throws -> AttemptCounts {
         let login = login.lowercased(), from = since.formatted(.iso8601), now = Clock.now()
+        let serialize = database.dialect == .postgres
         return try await database.transaction { sql in
+            // PostgreSQL's transactions would not see each other's attempts until they commit:
+            // counting one at a time is what holds guesses sent at once (SQLite's already are).
+            if serialize { try await sql.query("SELECT pg_advisory_xact_lock(\(Self.attemptsLock))") }
             try await sql.query("DELETE FROM login_failures WHERE at < ?", .text(Date().addingTimeInterval(-86_400).formatted(.iso8601)))
             try await sql.query("INSERT INTO login_failures (login, address, at) VALUES (?, ?, ?)", .text(login), .text(address), .text(now))
             let row = try await sql.query(

@@ -35,7 +35,8 @@ public final class LogLimiter: Sendable {
         windows.withLock { windows in
             var key = source
             if windows[key] == nil, windows.count >= maxSources {
-                windows = windows.filter { now - $0.value.start < interval && $0.value.heldBack == 0 }
+                // Forgotten: windows that are over and have no held-back lines to tell of.
+                windows = windows.filter { now - $0.value.start < interval || $0.value.heldBack > 0 }
                 if windows.count >= maxSources { key = Self.crowd }
             }
             var window = windows[key] ?? Window(start: now, written: 0, heldBack: 0)
