@@ -185,7 +185,7 @@ let package = Package(
         .testTarget(name: "StreakTrackProtocolTests", dependencies: ["StreakTrackProtocol"]),
         .testTarget(name: "StreakTrackLoggingTests", dependencies: ["StreakTrackLogging", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "DeviceAgentTests", dependencies: ["DeviceAgent", "TestSupport", "BackendStore", "WebSocketLink", "EntranceClips"]),
-        .testTarget(name: "BackendStoreTests", dependencies: ["BackendStore", "TestSupport"]),
+        .testTarget(name: "BackendStoreTests", dependencies: ["BackendStore", "SQLStorage", "TestSupport"]),
         .testTarget(
             name: "StreakTrackServerTests",
             dependencies: [

@@ -22,6 +22,17 @@ public enum Passwords {
         return nil
     }
 
+    /// A password that passed the rules, hashed: made before a transaction, which must
+    /// not wait a tenth of a second for bcrypt while it holds the database.
+    public struct Hashed: Sendable {
+        let value: String
+
+        public init(_ password: String) async throws {
+            if let problem = Passwords.problem(password) { throw StoreError(.invalid, problem) }
+            value = await Passwords.hash(password)
+        }
+    }
+
     public static func hash(_ password: String) async -> String {
         await offPool { Bcrypt.hash(password, cost: cost) }
     }

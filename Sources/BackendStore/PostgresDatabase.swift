@@ -105,6 +105,8 @@ public final class PostgresDatabase: SQLDatabase {
     }
 
     public func query(_ sql: String, _ arguments: [SQLValue]) async throws -> [SQLRow] {
+        // Inside a transaction of this task's: on its connection, part of it.
+        if let transaction = AmbientTransaction.executor(of: self) { return try await transaction.query(sql, arguments) }
         let statement = Self.statement(sql, arguments), logger = logger
         return try await withConnection { connection in
             try await Self.collect(connection.query(statement, logger: logger))
@@ -112,12 +114,15 @@ public final class PostgresDatabase: SQLDatabase {
     }
 
     public func transaction<Result: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> Result) async throws -> Result {
+        // Begun inside another: joins it (committed, or rolled back, with it).
+        if let outer = AmbientTransaction.executor(of: self) { return try await body(outer) }
         let logger = logger
         return try await withoutActuallyEscaping(body) { body in
             do {
                 return try await withConnection { connection in
                     try await connection.withTransaction(logger: logger) { connection in
-                        try await body(ConnectionExecutor(connection: connection, logger: logger))
+                        let executor = ConnectionExecutor(connection: connection, logger: logger)
+                        return try await AmbientTransaction.run(on: self, executor: executor) { try await body(executor) }
                     }
                 }
             } catch let error as PostgresTransactionError {

@@ -37,10 +37,14 @@ public struct UserStore: Sendable {
 
     /// Adds a person; without a password they can sign in only once they have set one through a link.
     public func add(organizationId: String, login: String, name: String, role: Role, password: String? = nil) async throws -> User {
+        try await add(organizationId: organizationId, login: login, name: name, role: role,
+                      hashed: password == nil ? nil : try await Passwords.Hashed(password!))
+    }
+
+    public func add(organizationId: String, login: String, name: String, role: Role, hashed: Passwords.Hashed?) async throws -> User {
         let login = try Self.checkedLogin(login)
         let name = try Self.checkedName(name)
-        if let password, let problem = Passwords.problem(password) { throw StoreError(.invalid, problem) }
-        let hash: String? = if let password { await Passwords.hash(password) } else { nil }
+        let hash = hashed?.value
         let id = ObjectID.make()
         let rows = try await database.query(
             """
@@ -98,8 +102,11 @@ public struct UserStore: Sendable {
     /// Sets a new password and ends every session of the person (a changed password
     /// must lock out whoever knew the old one).
     public func setPassword(_ password: String, userId: String) async throws {
-        if let problem = Passwords.problem(password) { throw StoreError(.invalid, problem) }
-        let hash = await Passwords.hash(password)
+        try await setPassword(try await Passwords.Hashed(password), userId: userId)
+    }
+
+    public func setPassword(_ hashed: Passwords.Hashed, userId: String) async throws {
+        let hash = hashed.value
         try await database.transaction { sql in
             let rows = try await sql.query("UPDATE users SET password_hash = ? WHERE id = ? RETURNING id", .text(hash), .text(userId))
             guard !rows.isEmpty else { throw StoreError(.notFound, "no person \(userId)") }
@@ -141,10 +148,9 @@ public struct UserStore: Sendable {
     /// set-up link, their own login and name); the code then stops working. Taking the
     /// code and setting the password are one transaction: of several uses at once,
     /// exactly one finds the code, the others are told it is not valid any more.
-    public func redeemLink(code: String, password: String, login: String? = nil, name: String? = nil) async throws -> (User, LinkPurpose) {
-        if let problem = Passwords.problem(password) { throw StoreError(.invalid, problem) }
+    public func redeemLink(code: String, password: Passwords.Hashed, login: String? = nil, name: String? = nil) async throws -> (User, LinkPurpose) {
         let login = try login.map(Self.checkedLogin), name = try name.map(Self.checkedName)
-        let hash = await Passwords.hash(password)  // slow: before the transaction, not inside it
+        let hash = password.value
         let gone = StoreError(.notFound, "this link is not valid any more: ask an administrator for a new one")
         let (userId, purpose) = try await database.transaction { sql -> (String, LinkPurpose) in
             guard let row = try await sql.query("DELETE FROM user_links WHERE code_hash = ? RETURNING user_id, purpose, expires_at",

@@ -41,14 +41,19 @@ public final class SQLiteDatabase: SQLDatabase {
     deinit { sqlite3_close_v2(connection) }
 
     public func query(_ sql: String, _ arguments: [SQLValue]) async throws -> [SQLRow] {
-        try await lock.withLock { try await self.onWorker(sql, arguments) }
+        // Inside a transaction of this task's: part of it (the lock is the transaction's).
+        if let transaction = AmbientTransaction.executor(of: self) { return try await transaction.query(sql, arguments) }
+        return try await lock.withLock { try await self.onWorker(sql, arguments) }
     }
 
     public func transaction<Result: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> Result) async throws -> Result {
-        try await lock.withLock {
+        // Begun inside another: joins it (committed, or rolled back, with it).
+        if let outer = AmbientTransaction.executor(of: self) { return try await body(outer) }
+        return try await lock.withLock {
             _ = try await onWorker("BEGIN IMMEDIATE", [])
             do {
-                let result = try await body(Transaction(database: self))
+                let transaction = Transaction(database: self)
+                let result = try await AmbientTransaction.run(on: self, executor: transaction) { try await body(transaction) }
                 _ = try await onWorker("COMMIT", [])
                 return result
             } catch {

@@ -3,8 +3,10 @@ import Foundation
 import Hummingbird
 import TimeLimit
 
-/// A REST failure with the status and the message a person should read.
-struct APIError: Error {
+/// A refusal with the status and the message a person should read (the command
+/// line prints the message).
+public struct APIError: Error, CustomStringConvertible {
+    public var description: String { message }
     let status: HTTPResponse.Status
     let message: String
 

@@ -8,6 +8,8 @@ protocol APIRoutes: Sendable {
 
 extension APIRoutes {
     var stores: BackendStores { services.stores }
+    /// Every change goes through here: the access check, the change and its audit entry.
+    var operations: Operations { services.operations }
 
     /// A JSON body of at most `limit` bytes that arrives within the body time-out.
     func body<T: Decodable>(_ type: T.Type, of request: Request, limit: Int = 64 << 10) async throws -> T {

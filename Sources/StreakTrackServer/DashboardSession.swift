@@ -39,7 +39,7 @@ struct DashboardSession: Sendable {
         // A teacher watching a door that serves other classes too sees only their students' marks.
         let studentIds: Set<String>?
         do {
-            studentIds = try await services.visibleStudentIds(principal)
+            studentIds = try await services.operations.visibleStudentIds(principal)
         } catch {
             services.metrics.storeErrors.increment()
             return try await connection.refuse("Error fetching data", code: 1011)

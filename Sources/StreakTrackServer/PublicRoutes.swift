@@ -73,7 +73,7 @@ extension PublicRoutes {
         if verdict == .valid { return }
         if let principal = try await services.principal(for: request, checkingCSRF: false) {
             guard let owner = try await services.stores.roster.photo(id)?.studentId else { throw APIError(.notFound, "no photo \(id)") }
-            if (try? await services.requireStudent(owner, for: principal)) != nil { return }
+            if (try? await services.operations.requireStudent(owner, for: principal)) != nil { return }
         }
         switch verdict {
         case .valid: return

@@ -26,6 +26,13 @@ struct ServerServices: Sendable {
         photoLinks.url(base: publicURL, photoId: photoId, for: audience, face: face)
     }
 
+    /// Every change, with its access check and audit entry; roster changes pushed to this server's devices at once.
+    var operations: Operations {
+        Operations(stores: stores, announce: { [self] organizationId in
+            await RosterBroadcaster(services: self).pushChanges(organizationId: organizationId)
+        })
+    }
+
     /// Enrolling students, every photo checked by the face engine.
     var enrolment: Enrolment {
         Enrolment(stores: stores, check: PhotoCheck(engine: configuration.faceEngine, thresholds: configuration.photoThresholds),

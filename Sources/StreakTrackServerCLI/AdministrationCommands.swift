@@ -15,7 +15,9 @@ struct OrganizationsCommand: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let organization = try await withStore(store) { try await $0.roster.addOrganization(name: name, id: id ?? ObjectID.make()) }
+            let organization = try await withStore(store) {
+                try await Operations(stores: $0).addOrganization(named: name, id: id ?? ObjectID.make(), by: .commandLine)
+            }
             print("\(organization.id)\t\(organization.name)")
         }
     }
@@ -58,11 +60,11 @@ struct StudentsCommand: AsyncParsableCommand {
                 var classIds: [String] = []
                 for name in classes { classIds.append(try await classId(named: name, in: organizationId, stores: stores, creating: true)) }
                 do {
-                    let enrolled = try await Enrolment(stores: stores, engine: engine).enrol(
-                        organizationId: organizationId, name: name, enrollmentNo: enrollmentNo, photos: uploads, classIds: classIds)
-                    try await stores.audit.record(organizationId: organizationId, actor: commandLine, action: "student.add",
-                                                  target: enrolled.0.id, detail: "\(name) (\(enrollmentNo)), \(uploads.count) photo(s)")
-                    return enrolled
+                    let (checked, verdicts) = try await Enrolment(stores: stores, engine: engine).checked(uploads, organizationId: organizationId)
+                    let student = try await Operations(stores: stores).enrol(name, enrollmentNo: enrollmentNo, photos: checked, classIds: classIds,
+                                                                             in: organizationId, by: .commandLine,
+                                                                             note: Enrolment.lookAlikeNote(verdicts))
+                    return (student, verdicts)
                 } catch let refused as PhotoRefused {
                     throw ValidationError("\(photos[refused.position - 1]): \(refused.report.problem ?? "refused")")
                 }
@@ -95,7 +97,7 @@ struct StudentsCommand: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            try await withStore(store) { try await $0.roster.removeStudent(id) }
+            try await withStore(store) { try await Operations(stores: $0).removeStudent(id, by: .commandLine) }
             print("removed \(id)")
         }
     }
@@ -119,8 +121,8 @@ struct DevicesCommand: AsyncParsableCommand {
         func run() async throws {
             let (secret, organizationId) = try await withStore(store) { stores in
                 let organizationId = try await resolveOrganization(organization, in: stores)
-                return (try await stores.devices.register(id: id, organizationId: organizationId, name: name ?? id,
-                                                          admitWithoutSecret: admitWithoutSecret), organizationId)
+                return (try await Operations(stores: stores).registerDevice(id, named: name, admitWithoutSecret: admitWithoutSecret,
+                                                                            in: organizationId, by: .commandLine), organizationId)
             }
             printConfig(DeviceConfigFile(serverURL: serverURL ?? defaultServerURL, deviceId: id, organizationId: organizationId.lowercased(),
                                          secret: secret), "registered")
@@ -138,10 +140,8 @@ struct DevicesCommand: AsyncParsableCommand {
 
         func run() async throws {
             let (secret, organizationId) = try await withStore(store) { stores in
-                let secret = try await stores.devices.renewSecret(id)
-                let organizationId = try await stores.devices.device(id)!.organizationId
-                try await stores.audit.record(organizationId: organizationId, actor: commandLine, action: "device.secret", target: id, detail: "")
-                return (secret, organizationId)
+                let (secret, device) = try await Operations(stores: stores).renewSecret(of: id, by: .commandLine)
+                return (secret, device.organizationId)
             }
             printConfig(DeviceConfigFile(serverURL: serverURL ?? defaultServerURL, deviceId: id, organizationId: organizationId, secret: secret),
                         "has a new secret")
@@ -166,7 +166,7 @@ struct DevicesCommand: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            try await withStore(store) { try await $0.devices.remove(id) }
+            try await withStore(store) { try await Operations(stores: $0).removeDevice(id, by: .commandLine) }
             print("removed \(id)")
         }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BackendStore
+import StreakTrackServer
 import Foundation
 
 /// `classes`: groups of students, who teaches them, which doors serve them.
@@ -15,10 +16,7 @@ struct ClassesCommand: AsyncParsableCommand {
 
         func run() async throws {
             let created = try await place.run { stores, organizationId in
-                let created = try await stores.classes.add(organizationId: organizationId, name: name, startsAt: startsAt)
-                try await stores.audit.record(organizationId: created.organizationId, actor: commandLine, action: "class.add",
-                                              target: created.id, detail: name)
-                return created
+                try await Operations(stores: stores).addClass(named: name, startsAt: startsAt, in: organizationId, by: .commandLine)
             }
             print("\(created.id)\t\(created.name)")
         }
@@ -43,8 +41,7 @@ struct ClassesCommand: AsyncParsableCommand {
         func run() async throws {
             try await place.run { stores, organizationId in
                 let id = try await classId(named: name, in: organizationId, stores: stores, creating: false)
-                try await stores.classes.remove(id)
-                try await stores.audit.record(organizationId: organizationId, actor: commandLine, action: "class.remove", target: id, detail: name)
+                try await Operations(stores: stores).removeClass(id, by: .commandLine)
             }
             print("removed \(name)")
         }
@@ -61,9 +58,7 @@ struct ClassesCommand: AsyncParsableCommand {
                 let id = try await classId(named: name, in: organizationId, stores: stores, creating: false)
                 var userIds: [String] = []
                 for login in logins { userIds.append(try await person(login, in: stores).id) }
-                try await stores.classes.setTeachers(userIds, of: id)
-                try await stores.audit.record(organizationId: organizationId, actor: commandLine, action: "class.change", target: id,
-                                              detail: "teachers \(logins.joined(separator: ", "))")
+                _ = try await Operations(stores: stores).changeClass(id, Operations.ClassChange(teacherIds: userIds), by: .commandLine)
             }
             print("\(name) is taught by \(logins.isEmpty ? "nobody" : logins.joined(separator: ", "))")
         }
@@ -80,9 +75,7 @@ struct ClassesCommand: AsyncParsableCommand {
             try await place.run { stores, organizationId in
                 var ids: [String] = []
                 for name in names { ids.append(try await classId(named: name, in: organizationId, stores: stores, creating: false)) }
-                try await stores.devices.setClasses(ids, deviceId: device)
-                try await stores.audit.record(organizationId: organizationId, actor: commandLine, action: "device.change", target: device,
-                                              detail: "serves \(names.joined(separator: ", "))")
+                _ = try await Operations(stores: stores).changeDevice(device, Operations.DeviceChange(classIds: ids), by: .commandLine)
             }
             print("\(device) serves \(names.isEmpty ? "the whole organization" : names.joined(separator: ", "))")
         }

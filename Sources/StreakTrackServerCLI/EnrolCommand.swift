@@ -50,8 +50,8 @@ struct EnrolCommand: AsyncParsableCommand {
         let engine = try models.engine()
         let outcomes = try await withStore(store) { stores in
             let organizationId = try await resolveOrganization(organization, in: stores)
-            return try await BulkEnrolment(enrolment: Enrolment(stores: stores, engine: engine)).run(
-                rows, organizationId: organizationId, dryRun: dryRun, actor: commandLine, photo: { files.bytes($0) },
+            return try await BulkEnrolment(enrolment: Enrolment(stores: stores, engine: engine), operations: Operations(stores: stores)).run(
+                rows, organizationId: organizationId, dryRun: dryRun, by: .commandLine, photo: { files.bytes($0) },
                 progress: { done, total in
                     // On a terminal only: a log or a pipe gets the outcome lines alone.
                     if isatty(2) != 0 { FileHandle.standardError.write(Data("\r\(done) of \(total) rows checked\(dryRun ? "" : " and done")".utf8)) }

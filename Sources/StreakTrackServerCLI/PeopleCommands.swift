@@ -24,12 +24,8 @@ struct UsersCommand: AsyncParsableCommand {
         func run() async throws {
             let password = passwordFromInput ? readLine(strippingNewline: true) : nil
             let (user, code) = try await withStore(store) { stores in
-                let user = try await stores.users.add(organizationId: try await resolveOrganization(organization, in: stores), login: login,
-                                                      name: name, role: role, password: password)
-                let code = password == nil ? try await stores.users.issueLink(userId: user.id, purpose: .invitation) : nil
-                try await stores.audit.record(organizationId: user.organizationId, actor: commandLine, action: "user.add", target: user.id,
-                                              detail: "\(user.login) as \(user.role.rawValue)")
-                return (user, code)
+                try await Operations(stores: stores).addPerson(login: login, name: name, role: role, password: password,
+                                                               in: try await resolveOrganization(organization, in: stores), by: .commandLine)
             }
             print("\(user.id)\t\(user.login)\t\(user.role.rawValue)")
             if let code { print("their one-time link (three days): \(link.url(code))") }
@@ -56,10 +52,7 @@ struct UsersCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await withStore(store) { stores in
-                let user = try await person(login, in: stores)
-                try await stores.users.remove(user.id)
-                try await stores.audit.record(organizationId: user.organizationId, actor: commandLine, action: "user.remove", target: user.id,
-                                              detail: user.login)
+                try await Operations(stores: stores).removePerson(try await person(login, in: stores).id, by: .commandLine)
             }
             print("removed \(login)")
         }
@@ -74,11 +67,7 @@ struct UsersCommand: AsyncParsableCommand {
 
         func run() async throws {
             let code = try await withStore(store) { stores in
-                let user = try await person(login, in: stores)
-                try await stores.users.clearPassword(user.id)
-                try await stores.audit.record(organizationId: user.organizationId, actor: commandLine, action: "user.reset", target: user.id,
-                                              detail: user.login)
-                return try await stores.users.issueLink(userId: user.id, purpose: .reset)
+                try await Operations(stores: stores).resetPassword(of: try await person(login, in: stores).id, by: .commandLine).code
             }
             print("their one-time link (three days): \(link.url(code))")
         }
@@ -97,9 +86,6 @@ struct LinkOptions: ParsableArguments {
 
 /// The server as another machine on the network reaches it, when a command is not told.
 var defaultServerURL: String { "http://\(PublicAddress.firstNetworkAddress() ?? "127.0.0.1"):3001" }
-
-/// The audit log's name for changes made here.
-let commandLine = "command line"
 
 func person(_ login: String, in stores: BackendStores) async throws -> User {
     guard let user = try await stores.users.user(login: login) else { throw ValidationError("no person with the login \(login)") }

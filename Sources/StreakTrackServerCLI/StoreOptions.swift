@@ -1,5 +1,6 @@
 import ArgumentParser
 import BackendStore
+import StreakTrackServer
 import FaceEngine
 import Foundation
 import Logging
@@ -100,7 +101,6 @@ struct ModelOptions: ParsableArguments {
 func classId(named name: String, in organizationId: String, stores: BackendStores, creating: Bool) async throws -> String {
     if let existing = try await stores.classes.classes(organizationId: organizationId).first(where: { $0.name == name }) { return existing.id }
     guard creating else { throw ValidationError("there is no class \(name)") }
-    let created = try await stores.classes.add(organizationId: organizationId, name: name)
-    try await stores.audit.record(organizationId: organizationId, actor: commandLine, action: "class.add", target: created.id, detail: name)
+    let created = try await Operations(stores: stores).addClass(named: name, in: organizationId, by: .commandLine)
     return created.id
 }

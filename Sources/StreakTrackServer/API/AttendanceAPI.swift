@@ -35,25 +35,15 @@ struct AttendanceAPI: APIRoutes {
                 /// When the student came (`HH:MM`), if known.
                 let time: String?
             }
-            let principal = try context.requirePrincipal()
             let body = try await body(Body.self, of: request)
-            let student = try await services.requireStudent(body.studentId, for: principal)
-            try await stores.attendance.correct(studentId: student.id, organizationId: student.organizationId, day: body.date,
-                                                status: body.status, actor: principal.actor, reason: body.reason, arrivedAt: body.time)
-            await services.audit(principal, organizationId: student.organizationId, "attendance.correct", target: student.id,
-                                 detail: "\(body.date) \(body.status.rawValue)\(body.time.map { " at \($0)" } ?? ""): \(body.reason)")
+            try await operations.correctAttendance(of: body.studentId, on: body.date, to: body.status, reason: body.reason, arrivedAt: body.time,
+                                                   by: try context.requirePrincipal())
             return Response(status: .noContent)
         }
         api.post("attendance/undo") { request, context in
             struct Body: Decodable { let studentId: String; let date: String; let reason: String }
-            let principal = try context.requirePrincipal()
             let body = try await body(Body.self, of: request)
-            guard AttendanceTimestamp.validDay(body.date) != nil else { throw APIError(.badRequest, "\(body.date) is not a date (YYYY-MM-DD)") }
-            let student = try await services.requireStudent(body.studentId, for: principal)
-            try await stores.attendance.undo(studentId: student.id, organizationId: student.organizationId, day: body.date,
-                                             actor: principal.actor, reason: body.reason)
-            await services.audit(principal, organizationId: student.organizationId, "attendance.undo", target: student.id,
-                                 detail: "\(body.date): \(body.reason)")
+            try await operations.undoAttendance(of: body.studentId, on: body.date, reason: body.reason, by: try context.requirePrincipal())
             return Response(status: .noContent)
         }
         api.get("students/:id/calendar") { request, context in
@@ -62,7 +52,7 @@ struct AttendanceAPI: APIRoutes {
                 let history: [AttendanceStore.Change]
             }
             let principal = try context.requirePrincipal()
-            let student = try await services.requireStudent(try context.parameters.require("id"), for: principal)
+            let student = try await services.operations.requireStudent(try context.parameters.require("id"), for: principal)
             let to = request.query("to") ?? today
             let from = request.query("from") ?? SchoolCalendar.day(to, plus: -41)
             try checkRange(from, to)
@@ -96,7 +86,7 @@ struct AttendanceAPI: APIRoutes {
     private func group(_ request: Request, _ context: ServerRequestContext) async throws -> AttendanceReports.Group {
         let principal = try context.requirePrincipal()
         if let classId = request.query("classId") {
-            let schoolClass = try await services.requireClass(classId, for: principal)
+            let schoolClass = try await services.operations.requireClass(classId, for: principal)
             return AttendanceReports.Group(organizationId: schoolClass.organizationId, classId: classId)
         }
         return AttendanceReports.Group(organizationId: try await organization(request, context, needs: .allAttendance))

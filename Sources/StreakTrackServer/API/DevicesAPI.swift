@@ -5,7 +5,6 @@ import Hummingbird
 /// classes to serve, let in without a secret (an original device), removed.
 struct DevicesAPI: APIRoutes {
     let services: ServerServices
-    let broadcaster: RosterBroadcaster
 
     func register(on api: RouterGroup<ServerRequestContext>) {
         api.get("settings") { _, _ in
@@ -31,45 +30,27 @@ struct DevicesAPI: APIRoutes {
             let principal = try context.requirePrincipal()
             let body = try await body(Body.self, of: request)
             let organizationId = try await organization(named: body.organizationId, context, needs: .roster)
-            guard try await stores.roster.organization(organizationId) != nil else { throw APIError(.notFound, "no organization \(organizationId)") }
-            let secret = try await stores.devices.register(id: body.deviceId, organizationId: organizationId, name: body.name ?? body.deviceId,
-                                                           admitWithoutSecret: body.admitWithoutSecret ?? false)
-            if let room = body.room { try await stores.devices.setRoom(room, deviceId: body.deviceId) }
-            await services.audit(principal, organizationId: organizationId, "device.register", target: body.deviceId,
-                                 detail: body.admitWithoutSecret == true ? "admitted without a secret" : "")
+            let secret = try await operations.registerDevice(body.deviceId, named: body.name, room: body.room,
+                                                             admitWithoutSecret: body.admitWithoutSecret ?? false, in: organizationId, by: principal)
             return try await issued(secret, to: body.deviceId, status: .created)
         }
         // A lost or leaked config.json: a new secret, and the old one stops working at once.
         api.post("devices/:id/secret") { _, context in
-            let principal = try context.requirePrincipal()
-            let device = try await managedDevice(try context.parameters.require("id"), for: principal)
-            let secret = try await stores.devices.renewSecret(device.id)
-            await services.audit(principal, organizationId: device.organizationId, "device.secret", target: device.id)
+            let (secret, device) = try await operations.renewSecret(of: try context.parameters.require("id"), by: try context.requirePrincipal())
             return try await issued(secret, to: device.id, status: .ok)
         }
         api.patch("devices/:id") { request, context in
             struct Body: Decodable { let admitWithoutSecret: Bool?; let name: String?; let room: String?; let classIds: [String]? }
             let principal = try context.requirePrincipal()
-            let device = try await managedDevice(try context.parameters.require("id"), for: principal)
+            let id = try context.parameters.require("id")
+            _ = try await operations.managedDevice(id, for: principal)  // 404/403 before the body is read
             let body = try await body(Body.self, of: request)
-            if let admit = body.admitWithoutSecret { try await stores.devices.setAdmitWithoutSecret(admit, deviceId: device.id) }
-            if let name = body.name { try await stores.devices.rename(device.id, to: name) }
-            if let room = body.room { try await stores.devices.setRoom(room, deviceId: device.id) }
-            if let classIds = body.classIds {
-                try await stores.devices.setClasses(classIds, deviceId: device.id)
-                await broadcaster.pushChanges(organizationId: device.organizationId)
-            }
-            await services.audit(principal, organizationId: device.organizationId, "device.change", target: device.id,
-                                 detail: [body.admitWithoutSecret.map { "admit without secret: \($0)" }, body.name.map { "name \($0)" },
-                                          body.room.map { "room \($0)" }, body.classIds.map { "\($0.count) classes" }]
-                                     .compactMap { $0 }.joined(separator: ", "))
-            return try JSONResponse.make(try await stores.devices.device(device.id)!)
+            let change = Operations.DeviceChange(admitWithoutSecret: body.admitWithoutSecret, name: body.name, room: body.room,
+                                                 classIds: body.classIds)
+            return try JSONResponse.make(try await operations.changeDevice(id, change, by: principal))
         }
         api.delete("devices/:id") { _, context in
-            let principal = try context.requirePrincipal()
-            let device = try await managedDevice(try context.parameters.require("id"), for: principal)
-            try await stores.devices.remove(device.id)
-            await services.audit(principal, organizationId: device.organizationId, "device.remove", target: device.id)
+            try await operations.removeDevice(try context.parameters.require("id"), by: try context.requirePrincipal())
             return Response(status: .noContent)
         }
     }
@@ -77,14 +58,8 @@ struct DevicesAPI: APIRoutes {
     /// A device with its secret and ready config.json, shown this once.
     private func issued(_ secret: String, to deviceId: String, status: HTTPResponse.Status) async throws -> Response {
         struct Issued: Encodable { let device: Device; let secret: String; let config: DeviceConfigFile }
-        let device = try await stores.devices.device(deviceId)!
+        guard let device = try await stores.devices.device(deviceId) else { throw APIError(.notFound, "no device \(deviceId)") }
         let config = DeviceConfigFile(serverURL: services.publicURL, deviceId: device.id, organizationId: device.organizationId, secret: secret)
         return try JSONResponse.make(Issued(device: device, secret: secret, config: config), status: status)
-    }
-
-    private func managedDevice(_ id: String, for principal: Principal) async throws -> Device {
-        guard let device = try await stores.devices.device(id) else { throw APIError(.notFound, "no device \(id)") }
-        try principal.require(.roster, in: device.organizationId)
-        return device
     }
 }

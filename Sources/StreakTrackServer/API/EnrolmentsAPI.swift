@@ -7,7 +7,6 @@ import Hummingbird
 /// check it (a dry run listing every row's outcome), run it, and poll its progress.
 struct EnrolmentsAPI: APIRoutes {
     let services: ServerServices
-    let broadcaster: RosterBroadcaster
     let jobs: EnrolmentJobs
 
     func register(on api: RouterGroup<ServerRequestContext>) {
@@ -49,8 +48,8 @@ struct EnrolmentsAPI: APIRoutes {
     private func start(_ context: ServerRequestContext, dryRun: Bool) async throws -> Response {
         let id = try await permitted(context)
         let principal = try context.requirePrincipal()
-        // Devices hear of the students as they are enrolled: every one bumps the roster, which the broadcaster pushes.
-        try await jobs.start(id, dryRun: dryRun, bulk: BulkEnrolment(enrolment: services.enrolment), actor: principal.actor)
+        // Devices hear of the students as they are enrolled: each one is announced by its operation.
+        try await jobs.start(id, dryRun: dryRun, bulk: BulkEnrolment(enrolment: services.enrolment, operations: operations), by: principal)
         return try JSONResponse.make(try await jobs.status(id), status: .accepted)
     }
 

@@ -21,12 +21,9 @@ struct PeopleAPI: APIRoutes {
         }
         api.post("organizations") { request, context in
             struct Body: Decodable { let name: String; let id: String? }
-            guard case .adminToken = try context.requirePrincipal() else {
-                throw APIError(.forbidden, "organizations are added with the admin token or the command line")
-            }
+            let principal = try context.requirePrincipal()
             let body = try await body(Body.self, of: request)
-            let organization = try await stores.roster.addOrganization(name: body.name, id: body.id ?? ObjectID.make())
-            await services.audit(.adminToken, organizationId: organization.id, "organization.add", target: organization.id, detail: body.name)
+            let organization = try await operations.addOrganization(named: body.name, id: body.id ?? ObjectID.make(), by: principal)
             return try JSONResponse.make(organization, status: .created)
         }
 
@@ -41,29 +38,17 @@ struct PeopleAPI: APIRoutes {
             let principal = try context.requirePrincipal()
             let body = try await body(Body.self, of: request)
             let organizationId = try await organization(named: body.organizationId, context, needs: .people)
-            let user = try await stores.users.add(organizationId: organizationId, login: body.login, name: body.name, role: body.role)
-            let code = try await stores.users.issueLink(userId: user.id, purpose: .invitation)
-            await services.audit(principal, organizationId: organizationId, "user.invite", target: user.id, detail: "\(user.login) as \(user.role.rawValue)")
-            return try JSONResponse.make(PersonJSON(user: user, link: services.linkURL(code)), status: .created)
+            let (user, code) = try await operations.addPerson(login: body.login, name: body.name, role: body.role, in: organizationId, by: principal)
+            return try JSONResponse.make(PersonJSON(user: user, link: code.map(services.linkURL)), status: .created)
         }
         api.delete("users/:id") { _, context in
-            let principal = try context.requirePrincipal()
-            let user = try await person(try context.parameters.require("id"), for: principal)
-            if user.role == .admin, try await stores.users.admins(organizationId: user.organizationId).count == 1 {
-                throw APIError(.conflict, "\(user.login) is the organization's only admin")
-            }
-            try await stores.users.remove(user.id)
-            await services.audit(principal, organizationId: user.organizationId, "user.remove", target: user.id, detail: user.login)
+            try await operations.removePerson(try context.parameters.require("id"), by: try context.requirePrincipal())
             return Response(status: .noContent)
         }
         // A reset: the password stops working and a one-time link sets a new one.
         api.post("users/:id/reset") { _, context in
-            let principal = try context.requirePrincipal()
-            let user = try await person(try context.parameters.require("id"), for: principal)
-            try await stores.users.clearPassword(user.id)
-            let code = try await stores.users.issueLink(userId: user.id, purpose: .reset)
-            await services.audit(principal, organizationId: user.organizationId, "user.reset", target: user.id, detail: user.login)
-            return try JSONResponse.make(PersonJSON(user: try await stores.users.user(user.id)!, link: services.linkURL(code)))
+            let (user, code) = try await operations.resetPassword(of: try context.parameters.require("id"), by: try context.requirePrincipal())
+            return try JSONResponse.make(PersonJSON(user: user, link: services.linkURL(code)))
         }
 
         api.get("audit") { request, context in
@@ -72,13 +57,6 @@ struct PeopleAPI: APIRoutes {
             let limit = min(500, max(1, request.query("limit").flatMap { Int($0) } ?? 100))
             return try JSONResponse.make(try await stores.audit.entries(organizationId: organizationId, before: before, limit: limit))
         }
-    }
-
-    /// A person an admin of their organization may manage.
-    private func person(_ id: String, for principal: Principal) async throws -> User {
-        guard let user = try await stores.users.user(id) else { throw APIError(.notFound, "no person \(id)") }
-        try principal.require(.people, in: user.organizationId)
-        return user
     }
 }
 

@@ -9,7 +9,6 @@ import StreakTrackProtocol
 /// another student's is reported, so a person can check the pair.
 struct StudentsAPI: APIRoutes {
     let services: ServerServices
-    let broadcaster: RosterBroadcaster
 
     struct StudentJSON: Encodable {
         let _id: String
@@ -34,9 +33,9 @@ struct StudentsAPI: APIRoutes {
         api.get("students") { request, context in
             let principal = try context.requirePrincipal()
             let organizationId = try await organization(request, context, needs: nil)
-            let visible = try await services.visibleClassIds(principal)
+            let visible = try await operations.visibleClassIds(principal)
             let classId = request.query("classId")
-            if let classId { _ = try await services.requireClass(classId, for: principal) }
+            if let classId { _ = try await operations.requireClass(classId, for: principal) }
             let offset = max(0, request.query("offset").flatMap { Int($0) } ?? 0)
             let limit = min(1000, max(1, request.query("limit").flatMap { Int($0) } ?? 1000))
             if visible != nil && classId == nil && visible!.isEmpty { return try JSONResponse.make(Page(total: 0, offset: offset, limit: limit, students: [])) }
@@ -54,60 +53,45 @@ struct StudentsAPI: APIRoutes {
             let body = try await body(Body.self, of: request, limit: services.configuration.maxRequestBytes)
             let organizationId = try await organization(named: body.organizationId, context, needs: .roster)
             let uploads = try (body.photos ?? []).enumerated().map { try decode($0.element, position: $0.offset + 1) }
-            // Every class first: a refusal must leave no student behind.
+            // Every class first: a refusal must leave no student behind, and the face engine's checks take seconds.
             for classId in body.classIds ?? [] {
                 guard try await stores.classes.schoolClass(classId)?.organizationId == organizationId else {
                     throw APIError(.badRequest, "\(classId) is not one of this organization's classes")
                 }
             }
-            let (student, verdicts) = try await services.enrolment.enrol(organizationId: organizationId, name: body.name,
-                                                                        enrollmentNo: body.enrollmentNo, photos: uploads,
-                                                                        classIds: body.classIds ?? [])
-            await services.audit(principal, organizationId: organizationId, "student.add", target: student.id,
-                                 detail: "\(student.name) (\(student.enrollmentNo)), \(uploads.count) photo(s)" + lookAlikeNote(verdicts))
-            await broadcaster.pushChanges(organizationId: organizationId)
+            let (photos, verdicts) = try await services.enrolment.checked(uploads, organizationId: organizationId)
+            let student = try await operations.enrol(body.name, enrollmentNo: body.enrollmentNo, photos: photos, classIds: body.classIds ?? [],
+                                                     in: organizationId, by: principal, note: Enrolment.lookAlikeNote(verdicts))
             return try JSONResponse.make(Created(student: json(student, classIds: body.classIds ?? []), photos: verdicts), status: .created)
         }
         api.get("students/:id") { _, context in
             let principal = try context.requirePrincipal()
-            let student = try await services.requireStudent(try context.parameters.require("id"), for: principal)
+            let student = try await operations.requireStudent(try context.parameters.require("id"), for: principal)
             let classes = try await stores.classes.classIds(ofStudents: student.organizationId)
             return try JSONResponse.make(json(student, classIds: classes[student.id] ?? []))
         }
         api.delete("students/:id") { _, context in
-            let principal = try context.requirePrincipal()
-            let student = try await services.requireStudent(try context.parameters.require("id"), for: principal)
-            try principal.require(.roster, in: student.organizationId)
-            try await stores.roster.removeStudent(student.id)
-            await services.audit(principal, organizationId: student.organizationId, "student.remove", target: student.id,
-                                 detail: "\(student.name) (\(student.enrollmentNo))")
-            await broadcaster.pushChanges(organizationId: student.organizationId)
+            try await operations.removeStudent(try context.parameters.require("id"), by: try context.requirePrincipal())
             return Response(status: .noContent)
         }
         api.post("students/:id/photos") { request, context in
             struct Body: Decodable { let photo: String }
             struct Added: Encodable { let id: String; let url: String; let face: String; let verdict: Enrolment.Verdict }
             let principal = try context.requirePrincipal()
-            let student = try await services.requireStudent(try context.parameters.require("id"), for: principal)
+            let student = try await operations.requireStudent(try context.parameters.require("id"), for: principal)
             try principal.require(.roster, in: student.organizationId)
             let body = try await body(Body.self, of: request, limit: services.configuration.maxRequestBytes)
-            let (photoId, verdict) = try await services.enrolment.addPhoto(try decode(body.photo, position: 1), to: student)
-            await services.audit(principal, organizationId: student.organizationId, "photo.add", target: photoId,
-                                 detail: "for \(student.name)" + lookAlikeNote([verdict]))
-            await broadcaster.pushChanges(organizationId: student.organizationId)
+            let (photos, verdicts) = try await services.enrolment.checked([try decode(body.photo, position: 1)], organizationId: student.organizationId,
+                                                                         besides: student.id)
+            let photoIds = try await operations.addPhotos(photos, to: student, by: principal,
+                                                          detail: "for \(student.name)" + Enrolment.lookAlikeNote(verdicts))
+            guard let photoId = photoIds.first, let verdict = verdicts.first else { throw APIError(.badRequest, "no photo") }
             return try JSONResponse.make(Added(id: photoId, url: services.photoURL(photoId, for: .dashboard),
                                                face: services.photoURL(photoId, for: .dashboard, face: true), verdict: verdict),
                                          status: .created)
         }
         api.delete("photos/:id") { _, context in
-            let principal = try context.requirePrincipal()
-            let id = try context.parameters.require("id")
-            guard let owner = try await stores.roster.photo(id)?.studentId else { throw APIError(.notFound, "no photo \(id)") }
-            let student = try await services.requireStudent(owner, for: principal)
-            try principal.require(.roster, in: student.organizationId)
-            try await stores.roster.removePhoto(id)
-            await services.audit(principal, organizationId: student.organizationId, "photo.remove", target: id, detail: "of \(student.name)")
-            await broadcaster.pushChanges(organizationId: student.organizationId)
+            try await operations.removePhoto(try context.parameters.require("id"), by: try context.requirePrincipal())
             return Response(status: .noContent)
         }
         // The verdict on a photo before it is kept (the enrolment form shows it at once).
@@ -123,11 +107,6 @@ struct StudentsAPI: APIRoutes {
 
     private func decode(_ base64: String, position: Int) throws -> PhotoUpload {
         try PhotoUploads.decode(base64, position: position, maxBytes: services.configuration.maxPhotoBytes)
-    }
-
-    private func lookAlikeNote(_ verdicts: [Enrolment.Verdict]) -> String {
-        let names = Set(verdicts.flatMap { $0.lookAlikes.map(\.name) })
-        return names.isEmpty ? "" : "; looks like \(names.sorted().joined(separator: ", "))"
     }
 
     func json(_ student: Student, classIds: [String]) -> StudentJSON {

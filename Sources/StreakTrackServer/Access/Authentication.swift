@@ -39,15 +39,4 @@ extension ServerServices {
         }
         return .person(session.user, csrf: session.csrf)
     }
-
-    /// Leaves a line in the audit log, with the request's client; a failure to write it is logged, not fatal to the change already made.
-    func audit(_ principal: Principal, organizationId: String?, _ action: String, target: String, detail: String = "") async {
-        do {
-            try await stores.audit.record(organizationId: organizationId, actor: principal.actor, action: action, target: target,
-                                          detail: detail, address: RequestClient.address)
-        } catch {
-            metrics.storeErrors.increment()
-            logger.error("cannot record \(action) of \(target) in the audit log: \(error)")
-        }
-    }
 }

@@ -1,26 +1,29 @@
 import BackendStore
 
-/// Who is asking: the admin token (scripts and the command line, every
-/// organization), or a signed-in person with their role in their organization.
-enum Principal: Sendable {
+/// Who is asking: the admin token (scripts, every organization), the command
+/// line on the server's machine (every organization), or a signed-in person with
+/// their role in their organization.
+public enum Principal: Sendable {
     case adminToken
+    case commandLine
     case person(User, csrf: String)
 
     /// As the audit log names them.
-    var actor: String {
+    public var actor: String {
         switch self {
         case .adminToken: "admin token"
+        case .commandLine: "command line"
         case .person(let user, _): "user:\(user.login)"
         }
     }
 
-    var user: User? {
+    public var user: User? {
         if case .person(let user, _) = self { return user }
         return nil
     }
 
     /// What may be done, by role.
-    enum Capability: String {
+    public enum Capability: String, Sendable {
         /// People, their roles and the audit log: admins.
         case people
         /// Students, photos, classes, devices, the calendar: admins and co-admins.
@@ -30,7 +33,7 @@ enum Principal: Sendable {
     }
 
     /// Refuses (403) a principal of another organization, or without `capability` in it.
-    func require(_ capability: Capability?, in organizationId: String) throws {
+    public func require(_ capability: Capability?, in organizationId: String) throws {
         guard case .person(let user, _) = self else { return }
         guard user.organizationId == organizationId.lowercased() else {
             throw APIError(.forbidden, "this belongs to another organization")

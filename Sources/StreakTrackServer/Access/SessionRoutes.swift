@@ -63,8 +63,7 @@ struct SessionRoutes: Sendable {
                 throw APIError(.forbidden, "the current password is not right")
             }
             try await throttle.succeeded(login: user.login, from: context.peerAddress)
-            try await stores.users.setPassword(body.new, userId: user.id)
-            await services.audit(.person(user, csrf: ""), organizationId: user.organizationId, "user.password", target: user.id)
+            try await services.operations.changeOwnPassword(to: body.new, of: user)
             // Every session ended with the old password: this page gets a new one (new cookie, new CSRF token).
             return try await signIn(user)
         }
@@ -80,11 +79,8 @@ struct SessionRoutes: Sendable {
             let code = try context.parameters.require("code")
             try requireOwnPage(request, context)
             let body = try await JSONResponse.decode(Body.self, from: request, limit: 16 << 10, timeout: limits.bodyTimeout)
-            // The password is checked before anything changes; the first admin chooses their own login and name.
-            if let problem = Passwords.problem(body.password) { throw APIError(.badRequest, problem) }
             // Used up in the same transaction that sets the password: of several uses at once, one wins.
-            let (user, purpose) = try await stores.users.redeemLink(code: code, password: body.password, login: body.login, name: body.name)
-            await services.audit(.person(user, csrf: ""), organizationId: user.organizationId, "user.\(purpose.rawValue)", target: user.id)
+            let user = try await services.operations.redeemLink(code, password: body.password, login: body.login, name: body.name)
             return try await signIn(user)
         }
     }

@@ -59,7 +59,11 @@ public struct BulkEnrolment: Sendable {
 
     let enrolment: Enrolment
 
-    public init(enrolment: Enrolment) {
+    /// What keeps each row: a class, a student, photos, each with its audit entry.
+    let operations: Operations
+
+    public init(enrolment: Enrolment, operations: Operations) {
+        self.operations = operations
         self.enrolment = enrolment
     }
 
@@ -119,7 +123,7 @@ public struct BulkEnrolment: Sendable {
 
     /// What becomes of each row (`dryRun`: what would), reporting progress as rows are done.
     /// `photo` gives a photo's bytes by the name the row uses.
-    public func run(_ rows: [Row], organizationId: String, dryRun: Bool, actor: String,
+    public func run(_ rows: [Row], organizationId: String, dryRun: Bool, by principal: Principal,
                     photo: @Sendable (String) async throws -> [UInt8]?,
                     progress: @Sendable (Int, Int) async -> Void = { _, _ in }) async throws -> [Outcome] {
         var classIds = Dictionary(uniqueKeysWithValues: try await stores.classes.classes(organizationId: organizationId).map { ($0.name, $0.id) })
@@ -185,24 +189,17 @@ public struct BulkEnrolment: Sendable {
             }
             if !dryRun && (outcome.action == .enrol || outcome.action == .update) {
                 for name in outcome.newClasses {
-                    let created = try await stores.classes.add(organizationId: organizationId, name: name)
-                    classIds[name] = created.id
-                    try await stores.audit.record(organizationId: organizationId, actor: actor, action: "class.add", target: created.id, detail: name)
+                    classIds[name] = try await operations.addClass(named: name, in: organizationId, by: principal).id
                 }
                 let rowClasses = row.classNames.compactMap { classIds[$0] }
                 if let existing {
-                    for upload in accepted { _ = try await stores.roster.addPhoto(upload, studentId: existing.id) }
-                    for classId in rowClasses { try await stores.classes.addStudents([existing.id], to: classId) }
-                    try await stores.audit.record(organizationId: organizationId, actor: actor, action: "student.update", target: existing.id,
-                                                  detail: "bulk: \(accepted.count) photo(s), classes \(row.classNames.joined(separator: ", "))")
+                    _ = try await operations.addPhotos(accepted, classIds: rowClasses, to: existing, as: .studentUpdate, by: principal,
+                                                       detail: "bulk: \(accepted.count) photo(s), classes \(row.classNames.joined(separator: ", "))")
                 } else {
-                    let student = try await stores.roster.addStudent(organizationId: organizationId, name: row.name,
-                                                                     enrollmentNo: row.enrollmentNo, photos: accepted)
-                    for classId in rowClasses { try await stores.classes.addStudents([student.id], to: classId) }
+                    let student = try await operations.enrol(row.name, enrollmentNo: row.enrollmentNo, photos: accepted, classIds: rowClasses,
+                                                             in: organizationId, by: principal, note: "; bulk")
                     outcome.studentId = student.id
                     madeHere.insert(student.id)
-                    try await stores.audit.record(organizationId: organizationId, actor: actor, action: "student.add", target: student.id,
-                                                  detail: "bulk: \(row.name) (\(row.enrollmentNo)), \(accepted.count) photo(s)")
                 }
             }
             if outcome.action != .refused { earlierFaces += faces.map { (row, $0) } }

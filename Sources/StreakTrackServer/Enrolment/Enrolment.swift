@@ -57,25 +57,23 @@ public struct Enrolment: Sendable {
         return (upload, verdict)
     }
 
-    /// A new student with checked photos, in `classIds`; refused whole if any photo is.
-    public func enrol(organizationId: String, name: String, enrollmentNo: String, photos: [PhotoUpload],
-                      classIds: [String] = []) async throws -> (Student, [Verdict]) {
+    /// Photos checked one by one, ready to keep (`Operations.enrol`, `addPhotos`);
+    /// `PhotoRefused` for the first the face engine refuses, so nothing is kept.
+    public func checked(_ photos: [PhotoUpload], organizationId: String, besides studentId: String? = nil) async throws
+        -> (photos: [PhotoUpload], verdicts: [Verdict]) {
         var uploads: [PhotoUpload] = [], verdicts: [Verdict] = []
         for (index, photo) in photos.enumerated() {
-            let (upload, verdict) = try await accepted(photo, position: index + 1, organizationId: organizationId, besides: nil)
+            let (upload, verdict) = try await accepted(photo, position: index + 1, organizationId: organizationId, besides: studentId)
             uploads.append(upload)
             verdicts.append(verdict)
         }
-        let student = try await stores.roster.addStudent(organizationId: organizationId, name: name, enrollmentNo: enrollmentNo,
-                                                         photos: uploads)
-        for classId in classIds { try await stores.classes.addStudents([student.id], to: classId) }
-        return (student, verdicts)
+        return (uploads, verdicts)
     }
 
-    /// Another checked photo of a student.
-    public func addPhoto(_ photo: PhotoUpload, to student: Student) async throws -> (String, Verdict) {
-        let (upload, verdict) = try await accepted(photo, position: 1, organizationId: student.organizationId, besides: student.id)
-        return (try await stores.roster.addPhoto(upload, studentId: student.id), verdict)
+    /// What the audit log says of the students the photos look like.
+    public static func lookAlikeNote(_ verdicts: [Verdict]) -> String {
+        let names = Set(verdicts.flatMap { $0.lookAlikes.map(\.name) })
+        return names.isEmpty ? "" : "; looks like \(names.sorted().joined(separator: ", "))"
     }
 
     /// Other students whose enrolled faces are within the tolerance of `face` (two who

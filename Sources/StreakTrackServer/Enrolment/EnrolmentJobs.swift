@@ -111,7 +111,7 @@ actor EnrolmentJobs {
     }
 
     /// Starts checking (`dryRun`) or running; the outcome is read with `status`.
-    func start(_ id: String, dryRun: Bool, bulk: BulkEnrolment, actor: String) throws {
+    func start(_ id: String, dryRun: Bool, bulk: BulkEnrolment, by principal: Principal) throws {
         let job = try job(id)
         guard job.state == .receiving || job.state == .checked || job.state == .failed else {
             throw APIError(.conflict, "this enrolment is \(job.state.rawValue)")
@@ -129,7 +129,7 @@ actor EnrolmentJobs {
         let files = job.files
         Task {
             do {
-                let outcomes = try await bulk.run(rows, organizationId: job.organizationId, dryRun: dryRun, actor: actor,
+                let outcomes = try await bulk.run(rows, organizationId: job.organizationId, dryRun: dryRun, by: principal,
                                                   photo: { files.bytes($0) },
                                                   progress: { done, total in await self.progress(id, done: done, total: total) })
                 self.finish(id, outcomes: outcomes, state: dryRun ? .checked : .done)

@@ -1,0 +1,34 @@
+import BackendStore
+
+/// Every change anyone asks for — the REST API and the dashboard, the command line,
+/// a bulk enrolment — is one function of this type. Each checks the principal
+/// against the organization of the thing acted on (never one the request names),
+/// makes the change and writes its audit entry in one transaction, then announces
+/// what devices must hear. Front ends parse, call this, and render what it decided.
+public struct Operations: Sendable {
+    public let stores: BackendStores
+    /// Tells an organization's connected devices of a roster change at once (the
+    /// server's broadcaster). The command line's changes reach a running server by its
+    /// poll, or at once by PostgreSQL's notification.
+    let announce: @Sendable (_ organizationId: String) async -> Void
+
+    public init(stores: BackendStores, announce: @escaping @Sendable (_ organizationId: String) async -> Void = { _ in }) {
+        self.stores = stores
+        self.announce = announce
+    }
+
+    /// `change` and its audit entry (with the request's client, when there is one),
+    /// committed together or not at all: whatever `change` does through any store
+    /// joins the transaction (`AmbientTransaction`).
+    func committed<T: Sendable>(_ principal: Principal, in organizationId: String?, _ action: AuditAction,
+                                target: @escaping @Sendable (T) -> String, detail: @escaping @Sendable (T) -> String = { _ in "" },
+                                _ change: @escaping @Sendable () async throws -> T) async throws -> T {
+        let audit = stores.audit, actor = principal.actor, address = RequestClient.address
+        return try await stores.database.transaction { _ in
+            let result = try await change()
+            try await audit.record(organizationId: organizationId, actor: actor, action: action, target: target(result),
+                                   detail: detail(result), address: address)
+            return result
+        }
+    }
+}
