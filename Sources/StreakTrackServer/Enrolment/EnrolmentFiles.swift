@@ -40,10 +40,7 @@ public final class EnrolmentFiles: Sendable {
         let isZip = (name as NSString).pathExtension.lowercased() == "zip"
         let limit = isZip ? Self.maxTotalBytes : Self.maxFileBytes
         guard isZip || safePath(name) != nil else { throw BulkEnrolmentError("\(name) is not a path inside the enrolment") }
-        let temporary = incoming + "/" + UUID().uuidString
-        guard FileManager.default.createFile(atPath: temporary, contents: nil, attributes: [.posixPermissions: 0o600]),
-              let handle = FileHandle(forWritingAtPath: temporary)
-        else { throw BulkEnrolmentError("cannot keep \(name)") }
+        let (temporary, handle) = try incomingFile(for: name)
         defer { try? FileManager.default.removeItem(atPath: temporary) }
         var size = 0
         do {
@@ -101,6 +98,15 @@ public final class EnrolmentFiles: Sendable {
         }
     }
 
+    /// A new empty file among the uploads on their way in (the owner's only), open for writing.
+    private func incomingFile(for name: String) throws -> (path: String, handle: FileHandle) {
+        let path = incoming + "/" + UUID().uuidString
+        guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]),
+              let handle = FileHandle(forWritingAtPath: path)
+        else { throw BulkEnrolmentError("cannot keep \(name)") }
+        return (path, handle)
+    }
+
     /// Refuses at once what cannot be a ZIP file: it starts with a local file header
     /// (or is an empty archive) and ends with its directory's end record, within the
     /// last 64 KiB. ZIPFoundation looks for that record byte by byte from the end of
@@ -138,10 +144,7 @@ public final class EnrolmentFiles: Sendable {
         for entry in archive where entry.type == .file {
             // macOS keeps resource forks beside the files: not photos.
             guard !entry.path.hasPrefix("__MACOSX/"), !(entry.path as NSString).lastPathComponent.hasPrefix("._") else { continue }
-            let temporary = incoming + "/" + UUID().uuidString
-            guard FileManager.default.createFile(atPath: temporary, contents: nil, attributes: [.posixPermissions: 0o600]),
-                  let handle = FileHandle(forWritingAtPath: temporary)
-            else { throw BulkEnrolmentError("cannot keep \(entry.path)") }
+            let (temporary, handle) = try incomingFile(for: entry.path)
             defer { try? FileManager.default.removeItem(atPath: temporary) }
             var size = 0
             do {
