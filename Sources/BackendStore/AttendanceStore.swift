@@ -64,11 +64,11 @@ public struct AttendanceStore: Sendable {
         guard let day = AttendanceTimestamp.day(of: sighting.timestamp) else { return .invalidTimestamp }
         let student = try await sql.query(
             """
-            SELECT id, (NOT EXISTS (SELECT 1 FROM device_classes WHERE device_id = ?)
+            SELECT id, (NOT EXISTS (SELECT 1 FROM device_classes WHERE organization_id = ? AND device_id = ?)
                         OR EXISTS (SELECT 1 FROM class_students cs JOIN device_classes dc ON dc.class_id = cs.class_id
-                                   WHERE dc.device_id = ? AND cs.student_id = students.id)) AS served
+                                   WHERE dc.organization_id = ? AND dc.device_id = ? AND cs.student_id = students.id)) AS served
             FROM students WHERE id = ? AND organization_id = ?
-            """, .text(deviceId), .text(deviceId), .text(sighting.studentId), .text(organizationId))
+            """, .text(organizationId), .text(deviceId), .text(organizationId), .text(deviceId), .text(sighting.studentId), .text(organizationId))
         guard let found = student.first else { return .unknownStudent }
         guard found.bool("served") else { return .notServedHere }
         let inserted = try await sql.query(

@@ -101,19 +101,19 @@ public struct ClassStore: Sendable {
     }
 
     /// The classes a device serves (none: it serves everyone, as before classes existed).
-    public func classIds(servedBy deviceId: String) async throws -> [String] {
-        try await database.query("SELECT class_id FROM device_classes WHERE device_id = ? ORDER BY class_id", .text(deviceId))
-            .map { $0.text("class_id")! }
+    public func classIds(servedBy device: DeviceKey) async throws -> [String] {
+        try await database.query("SELECT class_id FROM device_classes WHERE organization_id = ? AND device_id = ? ORDER BY class_id",
+                                 .text(device.organizationId), .text(device.id)).compactMap { $0.text("class_id") }
     }
 
     /// The students a device recognises: those of its classes, or, with none, the whole organization (nil).
-    public func studentIds(servedBy deviceId: String) async throws -> Set<String>? {
-        guard try await !classIds(servedBy: deviceId).isEmpty else { return nil }
+    public func studentIds(servedBy device: DeviceKey) async throws -> Set<String>? {
+        guard try await !classIds(servedBy: device).isEmpty else { return nil }
         return Set(try await database.query(
             """
             SELECT DISTINCT cs.student_id FROM class_students cs JOIN device_classes dc ON dc.class_id = cs.class_id
-            WHERE dc.device_id = ?
-            """, .text(deviceId)).map { $0.text("student_id")! })
+            WHERE dc.organization_id = ? AND dc.device_id = ?
+            """, .text(device.organizationId), .text(device.id)).compactMap { $0.text("student_id") })
     }
 
     /// The devices whose classes a teacher teaches.
@@ -132,14 +132,20 @@ public struct ClassStore: Sendable {
             guard let organizationId = try await sql.query("SELECT organization_id FROM classes WHERE id = ?", .text(classId))
                 .first?.text("organization_id") else { throw StoreError(.notFound, "no class \(classId)") }
             for id in Set(ids) {
-                let owner = try await sql.query("SELECT organization_id FROM \(ownerTable) WHERE id = ?", .text(id)).first
-                guard owner?.text("organization_id") == organizationId else {
+                guard try await !sql.query("SELECT id FROM \(ownerTable) WHERE id = ? AND organization_id = ?", .text(id),
+                                           .text(organizationId)).isEmpty else {
                     throw StoreError(.invalid, "\(id) is not one of this organization's \(ownerTable)")
                 }
             }
             try await sql.query("DELETE FROM \(table) WHERE class_id = ?", .text(classId))
             for id in Set(ids) {
-                try await sql.query("INSERT INTO \(table) (class_id, \(column)) VALUES (?, ?)", .text(classId), .text(id))
+                // A device is named within the class's organization (ids are unique per organization).
+                if table == "device_classes" {
+                    try await sql.query("INSERT INTO device_classes (organization_id, device_id, class_id) VALUES (?, ?, ?)",
+                                        .text(organizationId), .text(id), .text(classId))
+                } else {
+                    try await sql.query("INSERT INTO \(table) (class_id, \(column)) VALUES (?, ?)", .text(classId), .text(id))
+                }
             }
             // Who a device recognises may have changed.
             if table != "class_teachers" { try await RosterStore.bumpRoster(organizationId, in: sql) }

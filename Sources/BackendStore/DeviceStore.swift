@@ -12,79 +12,87 @@ public struct DeviceStore: Sendable {
     }
 
     /// Registers a new device and returns its secret (shown once; only a hash is kept).
-    /// An id already registered is refused: registering again would silently
+    /// An id the organization already has is refused: registering again would silently
     /// lock out the device holding the old config.json (`renewSecret` does that on purpose).
+    /// Another organization's doors are none of this one's business: the same id is free here.
     public func register(id: String, organizationId: String, name: String, admitWithoutSecret: Bool = false) async throws -> String {
         if let problem = FieldRule.deviceId.problem(id) { throw StoreError(.invalid, problem) }
         if let problem = FieldRule.name.problem(name) { throw StoreError(.invalid, "device " + problem) }
-        if let existing = try await device(id) {
-            throw StoreError(.conflict, existing.organizationId == organizationId.lowercased()
-                ? "the device \(id) is already registered (issue it a new secret to replace its config.json)"
-                : "the device id \(id) belongs to another organization")
-        }
         let secret = Secrets.make()
         let rows = try await database.query(
             """
-            INSERT INTO devices (id, organization_id, name, secret_hash, admit_without_secret, created_at) VALUES (?, ?, ?, ?, ?, ?)
-            ON CONFLICT (id) DO NOTHING RETURNING id
+            INSERT INTO devices (organization_id, id, name, secret_hash, admit_without_secret, created_at) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (organization_id, id) DO NOTHING RETURNING id
             """,
-            .text(id), .text(organizationId.lowercased()), .text(name), .text(Secrets.hash(secret)), SQLValue(admitWithoutSecret),
+            .text(organizationId.lowercased()), .text(id), .text(name), .text(Secrets.hash(secret)), SQLValue(admitWithoutSecret),
             .text(Clock.now()))
-        guard !rows.isEmpty else { throw StoreError(.conflict, "the device \(id) is already registered") }
+        guard !rows.isEmpty else {
+            throw StoreError(.conflict, "the device \(id) is already registered (issue it a new secret to replace its config.json)")
+        }
         return secret
     }
 
     /// A new secret for a registered device (a lost or leaked config.json); the old one stops working at once.
-    public func renewSecret(_ id: String) async throws -> String {
+    public func renewSecret(_ key: DeviceKey) async throws -> String {
         let secret = Secrets.make()
-        let rows = try await database.query("UPDATE devices SET secret_hash = ? WHERE id = ? RETURNING id", .text(Secrets.hash(secret)), .text(id))
-        guard !rows.isEmpty else { throw StoreError(.notFound, "no device \(id)") }
+        try await update(key, "secret_hash = ?", .text(Secrets.hash(secret)))
         return secret
     }
 
-    public func setAdmitWithoutSecret(_ admit: Bool, deviceId: String) async throws {
-        let rows = try await database.query("UPDATE devices SET admit_without_secret = ? WHERE id = ? RETURNING id", SQLValue(admit), .text(deviceId))
-        guard !rows.isEmpty else { throw StoreError(.notFound, "no device \(deviceId)") }
+    public func setAdmitWithoutSecret(_ admit: Bool, device key: DeviceKey) async throws {
+        try await update(key, "admit_without_secret = ?", SQLValue(admit))
     }
 
-    public func rename(_ id: String, to name: String) async throws {
+    public func rename(_ key: DeviceKey, to name: String) async throws {
         if let problem = FieldRule.name.problem(name) { throw StoreError(.invalid, "device " + problem) }
-        try await database.query("UPDATE devices SET name = ? WHERE id = ?", .text(name), .text(id))
+        try await update(key, "name = ?", .text(name))
     }
 
     /// The room a device is at (shown beside it; teachers find their doors by it).
-    public func setRoom(_ room: String, deviceId: String) async throws {
+    public func setRoom(_ room: String, device key: DeviceKey) async throws {
         let room = room.trimmingCharacters(in: .whitespaces)
         if !room.isEmpty, let problem = FieldRule.name.problem(room) { throw StoreError(.invalid, "room " + problem) }
-        try await database.query("UPDATE devices SET room = ? WHERE id = ?", room.isEmpty ? .null : .text(room), .text(deviceId))
+        try await update(key, "room = ?", room.isEmpty ? .null : .text(room))
+    }
+
+    /// Sets one column of a registered device; 404 for one the organization does not have.
+    private func update(_ key: DeviceKey, _ assignment: String, _ value: SQLValue) async throws {
+        let rows = try await database.query("UPDATE devices SET \(assignment) WHERE organization_id = ? AND id = ? RETURNING id",
+                                            value, .text(key.organizationId), .text(key.id))
+        guard !rows.isEmpty else { throw StoreError(.notFound, "no device \(key.id)") }
     }
 
     /// Makes the classes a device serves exactly `classIds` (none: it serves the whole organization).
-    public func setClasses(_ classIds: [String], deviceId: String) async throws {
+    public func setClasses(_ classIds: [String], device key: DeviceKey) async throws {
         try await database.transaction { sql in
-            guard let organizationId = try await sql.query("SELECT organization_id FROM devices WHERE id = ?", .text(deviceId)).first?
-                .text("organization_id") else { throw StoreError(.notFound, "no device \(deviceId)") }
+            guard try await !sql.query("SELECT id FROM devices WHERE organization_id = ? AND id = ?", .text(key.organizationId),
+                                       .text(key.id)).isEmpty else { throw StoreError(.notFound, "no device \(key.id)") }
             for classId in Set(classIds) {
                 guard try await sql.query("SELECT organization_id FROM classes WHERE id = ?", .text(classId)).first?.text("organization_id")
-                        == organizationId else { throw StoreError(.invalid, "\(classId) is not one of this organization's classes") }
+                        == key.organizationId else { throw StoreError(.invalid, "\(classId) is not one of this organization's classes") }
             }
-            try await sql.query("DELETE FROM device_classes WHERE device_id = ?", .text(deviceId))
+            try await sql.query("DELETE FROM device_classes WHERE organization_id = ? AND device_id = ?", .text(key.organizationId), .text(key.id))
             for classId in Set(classIds) {
-                try await sql.query("INSERT INTO device_classes (device_id, class_id) VALUES (?, ?)", .text(deviceId), .text(classId))
+                try await sql.query("INSERT INTO device_classes (organization_id, device_id, class_id) VALUES (?, ?, ?)",
+                                    .text(key.organizationId), .text(key.id), .text(classId))
             }
-            try await RosterStore.bumpRoster(organizationId, in: sql)
+            try await RosterStore.bumpRoster(key.organizationId, in: sql)
         }
     }
 
-    public func remove(_ id: String) async throws {
-        let rows = try await database.query("DELETE FROM devices WHERE id = ? RETURNING id", .text(id))
-        guard !rows.isEmpty else { throw StoreError(.notFound, "no device \(id)") }
+    public func remove(_ key: DeviceKey) async throws {
+        let rows = try await database.query("DELETE FROM devices WHERE organization_id = ? AND id = ? RETURNING id",
+                                            .text(key.organizationId), .text(key.id))
+        guard !rows.isEmpty else { throw StoreError(.notFound, "no device \(key.id)") }
     }
 
-    public func device(_ id: String) async throws -> Device? {
-        guard var device = try await database.query("SELECT * FROM devices WHERE id = ?", .text(id)).first.map(Self.device) else { return nil }
-        device.classIds = try await database.query("SELECT class_id FROM device_classes WHERE device_id = ? ORDER BY class_id", .text(id))
-            .map { $0.text("class_id")! }
+    public func device(_ key: DeviceKey) async throws -> Device? {
+        guard var device = try await database.query("SELECT * FROM devices WHERE organization_id = ? AND id = ?",
+                                                    .text(key.organizationId), .text(key.id)).first.map(Self.device)
+        else { return nil }
+        device.classIds = try await database.query(
+            "SELECT class_id FROM device_classes WHERE organization_id = ? AND device_id = ? ORDER BY class_id",
+            .text(key.organizationId), .text(key.id)).compactMap { $0.text("class_id") }
         return device
     }
 
@@ -92,15 +100,16 @@ public struct DeviceStore: Sendable {
         let rows = if let organizationId {
             try await database.query("SELECT * FROM devices WHERE organization_id = ? ORDER BY id", .text(organizationId.lowercased()))
         } else {
-            try await database.query("SELECT * FROM devices ORDER BY id")
+            try await database.query("SELECT * FROM devices ORDER BY organization_id, id")
         }
-        var classes: [String: [String]] = [:]
-        for row in try await database.query("SELECT device_id, class_id FROM device_classes ORDER BY class_id") {
-            classes[row.text("device_id")!, default: []].append(row.text("class_id")!)
+        var classes: [DeviceKey: [String]] = [:]
+        for row in try await database.query("SELECT organization_id, device_id, class_id FROM device_classes ORDER BY class_id") {
+            guard let organization = row.text("organization_id"), let id = row.text("device_id"), let classId = row.text("class_id") else { continue }
+            classes[DeviceKey(id, of: organization), default: []].append(classId)
         }
         return rows.map { row in
             var device = Self.device(row)
-            device.classIds = classes[device.id] ?? []
+            device.classIds = classes[device.key] ?? []
             return device
         }
     }
@@ -117,45 +126,46 @@ public struct DeviceStore: Sendable {
     /// Whether a device may connect. A registered device must present its secret
     /// (or be marked to come without one) whatever the server's mode, so nobody
     /// can take its id; an unregistered id gets in only when `openDevices`.
-    public func admission(deviceId: String, organizationId: String, secret: String?, openDevices: Bool) async throws -> Admission {
-        guard let row = try await database.query("SELECT * FROM devices WHERE id = ?", .text(deviceId)).first else {
-            return openDevices ? .unregistered : .refused("Device \(deviceId) is not registered.")
-        }
-        guard row.text("organization_id") == organizationId.lowercased() else {
-            return .refused("Device \(deviceId) does not belong to organization \(organizationId).")
+    public func admission(_ key: DeviceKey, secret: String?, openDevices: Bool) async throws -> Admission {
+        guard let row = try await database.query("SELECT * FROM devices WHERE organization_id = ? AND id = ?",
+                                                 .text(key.organizationId), .text(key.id)).first else {
+            return openDevices ? .unregistered : .refused("Device \(key.id) is not registered.")
         }
         if let secret, let expected = row.text("secret_hash"), Secrets.equal(Secrets.hash(secret), expected) {
             return .registered
         }
         if secret == nil && row.bool("admit_without_secret") { return .registered }
-        return .refused(secret == nil ? "Device \(deviceId) must present its secret." : "Device \(deviceId) presented a wrong secret.")
+        return .refused(secret == nil ? "Device \(key.id) must present its secret." : "Device \(key.id) presented a wrong secret.")
     }
 
     /// Online with last seen now. Only registered devices have a row: an
     /// unauthenticated connection never creates one.
-    public func markOnline(_ id: String) async throws {
-        try await database.query("UPDATE devices SET online = 1, last_seen = ? WHERE id = ?", .text(Clock.now()), .text(id))
+    public func markOnline(_ key: DeviceKey) async throws {
+        try await database.query("UPDATE devices SET online = 1, last_seen = ? WHERE organization_id = ? AND id = ?", .text(Clock.now()),
+                                 .text(key.organizationId), .text(key.id))
     }
 
     /// With `unlessLeased`, left online when an instance holds the device (it connected
     /// again through another one before this one's connection was done with).
-    public func markOffline(_ id: String, unlessLeased: Bool = false) async throws {
-        try await database.query("UPDATE devices SET online = 0, last_seen = ? WHERE id = ?"
-                                 + (unlessLeased ? " AND id NOT IN (SELECT device_id FROM device_leases)" : ""),
-                                 .text(Clock.now()), .text(id))
+    public func markOffline(_ key: DeviceKey, unlessLeased: Bool = false) async throws {
+        try await database.query("UPDATE devices SET online = 0, last_seen = ? WHERE organization_id = ? AND id = ?"
+                                 + (unlessLeased ? Self.notLeased : ""),
+                                 .text(Clock.now()), .text(key.organizationId), .text(key.id))
     }
 
     /// After a restart nobody is connected, whatever the table says; with several instances
     /// on one database (`exceptLeased`), nobody but the devices another instance holds.
     public func markAllOffline(exceptLeased: Bool = false) async throws {
-        try await database.query(exceptLeased
-            ? "UPDATE devices SET online = 0 WHERE online = 1 AND id NOT IN (SELECT device_id FROM device_leases)"
-            : "UPDATE devices SET online = 0 WHERE online = 1")
+        try await database.query("UPDATE devices SET online = 0 WHERE online = 1" + (exceptLeased ? Self.notLeased : ""))
     }
 
+    private static let notLeased = """
+         AND NOT EXISTS (SELECT 1 FROM device_leases l WHERE l.organization_id = devices.organization_id AND l.device_id = devices.id)
+        """
+
     private static func device(_ row: SQLRow) -> Device {
-        Device(id: row.text("id")!, organizationId: row.text("organization_id")!, name: row.text("name")!, online: row.bool("online"),
-               lastSeen: row.text("last_seen"), hasSecret: row.text("secret_hash") != nil,
+        Device(id: row.text("id") ?? "", organizationId: row.text("organization_id") ?? "", name: row.text("name") ?? "",
+               online: row.bool("online"), lastSeen: row.text("last_seen"), hasSecret: row.text("secret_hash") != nil,
                admitWithoutSecret: row.bool("admit_without_secret"), room: row.text("room"))
     }
 }

@@ -150,10 +150,51 @@ enum Schema {
             (5, [
                 // The client a change came from (behind a trusted balancer, its client): nil from the command line.
                 "ALTER TABLE audit_log ADD COLUMN address TEXT",
-                // Every sign-in counts attempts by login and by address.
+                // Every sign-in counts attempts by login and by address; a right one takes back its own row.
+                "ALTER TABLE login_failures ADD COLUMN attempt TEXT",
                 "CREATE INDEX login_failures_by_login ON login_failures (login, at)",
                 "CREATE INDEX login_failures_by_address ON login_failures (address, at)",
             ]),
+            // Device ids are unique per organization, not across the server (`DeviceKey`). The
+            // tables are made anew (SQLite cannot change a primary key); the classes a device
+            // serves are kept aside while its table is replaced.
+            (6, [
+                """
+                CREATE TABLE devices_new (
+                    organization_id TEXT NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL, secret_hash TEXT,
+                    admit_without_secret BIGINT NOT NULL DEFAULT 0, online BIGINT NOT NULL DEFAULT 0,
+                    last_seen TEXT, created_at TEXT NOT NULL, room TEXT, PRIMARY KEY (organization_id, id))
+                """,
+                """
+                INSERT INTO devices_new (organization_id, id, name, secret_hash, admit_without_secret, online, last_seen, created_at, room)
+                SELECT organization_id, id, name, secret_hash, admit_without_secret, online, last_seen, created_at, room FROM devices
+                """,
+                """
+                CREATE TABLE device_classes_kept AS
+                SELECT d.organization_id, dc.device_id, dc.class_id FROM device_classes dc JOIN devices d ON d.id = dc.device_id
+                """,
+                "DROP TABLE device_classes",
+                "DROP TABLE devices",
+                "ALTER TABLE devices_new RENAME TO devices",
+                """
+                CREATE TABLE device_classes (
+                    organization_id TEXT NOT NULL, device_id TEXT NOT NULL,
+                    class_id TEXT NOT NULL REFERENCES classes(id) ON DELETE CASCADE,
+                    PRIMARY KEY (organization_id, device_id, class_id),
+                    FOREIGN KEY (organization_id, device_id) REFERENCES devices(organization_id, id) ON DELETE CASCADE)
+                """,
+                "INSERT INTO device_classes (organization_id, device_id, class_id) SELECT organization_id, device_id, class_id FROM device_classes_kept",
+                "DROP TABLE device_classes_kept",
+            ] + (dialect == .postgres ? [
+                // Leases are a running cluster's: none need keeping across the upgrade.
+                "DROP TABLE device_leases",
+                """
+                CREATE TABLE device_leases (
+                    organization_id TEXT NOT NULL, device_id TEXT NOT NULL, instance TEXT NOT NULL, instance_name TEXT NOT NULL,
+                    renewed_at TIMESTAMPTZ NOT NULL, PRIMARY KEY (organization_id, device_id))
+                """,
+                "CREATE INDEX device_leases_by_instance ON device_leases (instance)",
+            ] : [])),
         ]
     }
 

@@ -52,24 +52,27 @@ public struct SessionStore: Sendable {
         public let fromAddress: Int
         /// For this login, from any address.
         public let forLogin: Int
+        /// This attempt, to take back if its password was right (`forget`).
+        public let attempt: String
     }
+
+    /// The advisory lock under which attempts are counted (any number; unique to this use).
+    static let attemptsLock: Int64 = 0x5354_4C47  // "STLG"
 
     /// Counts an attempt at `login` from `address` *before* its password is checked,
     /// and answers how many there were since `since`, this one included. Attempts sent
     /// at once are each counted before any is checked, so they cannot all slip under
-    /// a limit; one that turns out right is taken back by `clearFailures`.
-    /// The advisory lock under which attempts are counted (any number; unique to this use).
-    static let attemptsLock: Int64 = 0x5354_4C47  // "STLG"
-
+    /// a limit; one that turns out right is taken back by `forget`.
     public func countAttempt(login: String, address: String, since: Date) async throws -> AttemptCounts {
-        let login = login.lowercased(), from = since.formatted(.iso8601), now = Clock.now()
+        let login = login.lowercased(), from = since.formatted(.iso8601), now = Clock.now(), attempt = Secrets.make()
         let serialize = database.dialect == .postgres
         return try await database.transaction { sql in
             // PostgreSQL's transactions would not see each other's attempts until they commit:
             // counting one at a time is what holds guesses sent at once (SQLite's already are).
             if serialize { try await sql.query("SELECT pg_advisory_xact_lock(\(Self.attemptsLock))") }
             try await sql.query("DELETE FROM login_failures WHERE at < ?", .text(Date().addingTimeInterval(-86_400).formatted(.iso8601)))
-            try await sql.query("INSERT INTO login_failures (login, address, at) VALUES (?, ?, ?)", .text(login), .text(address), .text(now))
+            try await sql.query("INSERT INTO login_failures (login, address, at, attempt) VALUES (?, ?, ?, ?)", .text(login), .text(address),
+                                .text(now), .text(attempt))
             let row = try await sql.query(
                 """
                 SELECT COUNT(CASE WHEN login = ? AND address = ? THEN 1 END) AS pair,
@@ -78,13 +81,14 @@ public struct SessionStore: Sendable {
                 FROM login_failures WHERE at > ? AND (login = ? OR address = ?)
                 """, .text(login), .text(address), .text(address), .text(login), .text(from), .text(login), .text(address)).first
             return AttemptCounts(pair: Int(row?.integer("pair") ?? 0), fromAddress: Int(row?.integer("from_address") ?? 0),
-                                 forLogin: Int(row?.integer("for_login") ?? 0))
+                                 forLogin: Int(row?.integer("for_login") ?? 0), attempt: attempt)
         }
     }
 
-    /// A right password from `address`: its attempts at `login` are forgotten (another
-    /// address's guesses at the same login still count against that address).
-    public func clearFailures(login: String, address: String) async throws {
-        try await database.query("DELETE FROM login_failures WHERE login = ? AND address = ?", .text(login.lowercased()), .text(address))
+    /// A right password: its own attempt stops counting. The failures before it still
+    /// count until they are older than the window: a right password among guesses sent
+    /// at once (or a guesser who also knows one password) must not reset the count.
+    public func forget(attempt: String) async throws {
+        try await database.query("DELETE FROM login_failures WHERE attempt = ?", .text(attempt))
     }
 }

@@ -16,6 +16,9 @@ struct DashboardSession: Sendable {
     let logger: Logger
 
     private var deviceId: String { parameters.deviceId }
+    /// The door watched: the id within the organization the URL names (ids are unique per
+    /// organization). Whether this person may watch it is still decided from the door.
+    private var key: DeviceKey { DeviceKey(deviceId, of: parameters.organizationId) }
 
     func run() async throws {
         let principal: Principal
@@ -27,7 +30,7 @@ struct DashboardSession: Sendable {
             } else {
                 try await services.principal(for: request, checkingCSRF: false)
             }
-            guard let found, try await services.mayWatch(deviceId, principal: found) else {
+            guard let found, try await services.mayWatch(key, principal: found) else {
                 services.peerLog.warning(from: connection.peer, "refused a dashboard for \(deviceId) from \(connection.peer): not signed in, or not allowed to watch it")
                 return try await connection.refuse("Unauthorized", code: 1008)
             }
@@ -46,19 +49,19 @@ struct DashboardSession: Sendable {
         }
         let outbox = connection.makeOutbox()
         let link = LiveHub.DashboardLink(outbox: outbox, wantsStatus: wantsStatus, studentIds: studentIds)
-        guard await services.hub.attach(dashboard: link, watching: deviceId,
+        guard await services.hub.attach(dashboard: link, watching: key,
                                         limit: services.configuration.limits.maxDashboardsPerDevice) else {
             services.peerLog.warning(from: connection.peer, "refused a dashboard for \(deviceId) from \(connection.peer): too many watch it already")
             return try await connection.refuse("Too many dashboards watch \(deviceId)", code: 1008)
         }
         await services.updateConnectionGauges()
         if wantsStatus {
-            var online = await services.hub.device(deviceId) != nil
-            if !online { online = await services.cluster.holder(of: deviceId) != nil }
+            var online = await services.hub.device(key) != nil
+            if !online { online = await services.cluster.holder(of: key) != nil }
             outbox.send(ServerMessage.deviceStatus(deviceId: deviceId, online: online).text)
         }
         await connection.serve(outbox, logger: logger) { text in await handle(text, outbox: outbox, principal: principal) }
-        await services.hub.detach(dashboard: outbox, watching: deviceId)
+        await services.hub.detach(dashboard: outbox, watching: key)
         await services.updateConnectionGauges()
     }
 
@@ -82,20 +85,21 @@ struct DashboardSession: Sendable {
         let isStreamCommand = type == "start_stream" || type == "stop_stream"
         services.metrics.message("dashboard_" + (isStreamCommand ? type! : "other"))
         let target = isStreamCommand ? (object.string("targetDeviceId") ?? deviceId) : deviceId
-        // A camera is started only by someone allowed to watch that device.
-        if target != deviceId, !((try? await services.mayWatch(target, principal: principal)) ?? false) {
+        // Another door of the same organization; a camera is started only by someone allowed to watch it.
+        let targetKey = DeviceKey(target, of: key.organizationId)
+        if target != deviceId, !((try? await services.mayWatch(targetKey, principal: principal)) ?? false) {
             outbox.send(ServerMessage.error("Not allowed to watch \(target)").text)
             return
         }
-        if let device = await services.hub.device(target) {
+        if let device = await services.hub.device(targetKey) {
             device.outbox.send(text)
-        } else if let instance = await services.cluster.holder(of: target),
+        } else if let instance = await services.cluster.holder(of: targetKey),
                   // Sent here for that instance, the balancer could not reach it (down, its lease not stale yet).
                   request.uri.queryParameters.get("instance") != instance {
             // A camera is seen where the device is: the dashboard is told which instance that
             // is (a load balancer routes `instance=`); other messages reach the device from here.
             if !isStreamCommand {
-                await services.cluster.publish(.command(deviceId: target, text: text))
+                await services.cluster.publish(.command(deviceId: targetKey, text: text))
             } else if type == "start_stream" {
                 outbox.send(wantsStatus ? ServerMessage.deviceElsewhere(deviceId: target, instance: instance).text
                                         : ServerMessage.error("Device \(target) is connected through instance \(instance); its camera is seen there.").text)

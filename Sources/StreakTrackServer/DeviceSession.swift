@@ -15,13 +15,14 @@ struct DeviceSession: Sendable {
 
     private var deviceId: String { parameters.deviceId }
     private var organizationId: String { parameters.organizationId.lowercased() }
+    /// This door as the server tells doors apart: its id within its organization.
+    private var key: DeviceKey { DeviceKey(deviceId, of: organizationId) }
 
     func run() async throws {
         let stores = services.stores
         let admission: DeviceStore.Admission
         do {
-            admission = try await stores.devices.admission(deviceId: deviceId, organizationId: organizationId, secret: secret,
-                                                           openDevices: services.configuration.openDevices)
+            admission = try await stores.devices.admission(key, secret: secret, openDevices: services.configuration.openDevices)
         } catch {
             services.metrics.storeErrors.increment()
             logger.error("cannot check device \(deviceId): \(error)")
@@ -42,7 +43,7 @@ struct DeviceSession: Sendable {
         // instance); an id without one keeps the original's rule.
         let provedItself = registered && secret != nil
         do {
-            if case .heldElsewhere(let instance) = try await services.cluster.claim(device: deviceId, force: provedItself) {
+            if case .heldElsewhere(let instance) = try await services.cluster.claim(device: key, force: provedItself) {
                 services.peerLog.warning(from: connection.peer, "refused a second connection of device \(deviceId) from \(connection.peer): instance \(instance) holds it")
                 return try await connection.refuse("Device \(deviceId) is already connected.", code: 1003)
             }
@@ -51,7 +52,7 @@ struct DeviceSession: Sendable {
             logger.error("cannot lease device \(deviceId): \(error)")
             return try await connection.refuse("Error fetching data", code: 1011)
         }
-        guard await services.hub.attach(device: deviceId, link, replacing: provedItself) else {
+        guard await services.hub.attach(device: key, link, replacing: provedItself) else {
             services.peerLog.warning(from: connection.peer, "refused a second connection of device \(deviceId) from \(connection.peer)")
             return try await connection.refuse("Device \(deviceId) is already connected.", code: 1003)
         }
@@ -63,10 +64,10 @@ struct DeviceSession: Sendable {
 
         await connection.serve(outbox, logger: logger) { text in await handle(text, outbox: outbox) }
 
-        let replaced = !(await services.hub.detach(device: deviceId, outbox: outbox))
+        let replaced = !(await services.hub.detach(device: key, outbox: outbox))
         await services.updateConnectionGauges()
         guard !replaced else { return logger.info("device \(deviceId)'s old connection closed: it connected again") }
-        guard await services.cluster.release(device: deviceId) else {
+        guard await services.cluster.release(device: key) else {
             return logger.info("device \(deviceId)'s old connection closed: it connected again through another instance")
         }
         if registered { await record(online: false) }
@@ -77,9 +78,9 @@ struct DeviceSession: Sendable {
     private func record(online: Bool) async {
         do {
             if online {
-                try await services.stores.devices.markOnline(deviceId)
+                try await services.stores.devices.markOnline(key)
             } else {
-                try await services.stores.devices.markOffline(deviceId, unlessLeased: services.cluster.isShared)
+                try await services.stores.devices.markOffline(key, unlessLeased: services.cluster.isShared)
             }
         } catch {
             services.metrics.storeErrors.increment()
@@ -93,7 +94,7 @@ struct DeviceSession: Sendable {
             return
         }
         do {
-            let served = try await services.stores.classes.studentIds(servedBy: deviceId)
+            let served = try await services.stores.classes.studentIds(servedBy: key)
             let roster = try await services.stores.roster.roster(organizationId: organizationId, only: served) {
                 services.photoURL($0, for: .device(deviceId))
             }
@@ -207,19 +208,19 @@ struct DeviceSession: Sendable {
     /// A mark or a sighting, to every dashboard watching this device (that may see the
     /// student it is about), here and on the other instances.
     private func tellDashboards(_ text: String, about studentId: String) async {
-        await services.hub.deliver(text, from: deviceId, about: studentId)
-        await services.cluster.publish(.sighting(deviceId: deviceId, studentId: studentId, text: text))
+        await services.hub.deliver(text, from: key, about: studentId)
+        await services.cluster.publish(.sighting(deviceId: key, studentId: studentId, text: text))
     }
 
     /// A camera frame, to the dashboards on this instance only: frames never cross instances.
     private func sendFrame(_ text: String) async {
-        for dashboard in await services.hub.dashboards(watching: deviceId) where !dashboard.outbox.sendFrame(text) {
+        for dashboard in await services.hub.dashboards(watching: key) where !dashboard.outbox.sendFrame(text) {
             services.metrics.droppedFrames.increment()
         }
     }
 
     private func announce(online: Bool) async {
-        await services.hub.announce(deviceId: deviceId, online: online)
-        await services.cluster.publish(.status(deviceId: deviceId, online: online))
+        await services.hub.announce(deviceId: key, online: online)
+        await services.cluster.publish(.status(deviceId: key, online: online))
     }
 }

@@ -82,7 +82,7 @@ struct RosterBroadcaster: Service {
                 continue
             }
             for index in roster.students.indices {
-                roster.students[index].images = roster.students[index].images.map { services.photoURL($0, for: .device(deviceId)) }
+                roster.students[index].images = roster.students[index].images.map { services.photoURL($0, for: .device(deviceId.id)) }
             }
             link.outbox.send(ServerMessage.roster(roster.withDescriptors()).text)
             services.logger.info("sent the changed roster to device \(deviceId)")

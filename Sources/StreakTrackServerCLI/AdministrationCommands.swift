@@ -134,14 +134,16 @@ struct DevicesCommand: AsyncParsableCommand {
             commandName: "new-secret",
             abstract: "Give a registered device a new secret (its config.json was lost or leaked; the old one stops working) and print its config.json.")
         @Argument var id: String
+        @Option(help: "Organization id (not needed when there is only one).") var organization: String?
         @Option(name: .customLong("server-url"), help: "The server as the device reaches it, for config.json (default: http://<this machine's address>:3001).")
         var serverURL: String?
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
             let (secret, organizationId) = try await withStore(store) { stores in
-                let (secret, device) = try await Operations(stores: stores).renewSecret(of: id, by: .commandLine)
-                return (secret, device.organizationId)
+                let organizationId = try await resolveOrganization(organization, in: stores)
+                return (try await Operations(stores: stores).renewSecret(of: DeviceKey(id, of: organizationId), by: .commandLine),
+                        organizationId.lowercased())
             }
             printConfig(DeviceConfigFile(serverURL: serverURL ?? defaultServerURL, deviceId: id, organizationId: organizationId, secret: secret),
                         "has a new secret")
@@ -163,10 +165,14 @@ struct DevicesCommand: AsyncParsableCommand {
     struct Remove: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Remove a device: it can no longer connect.")
         @Argument var id: String
+        @Option(help: "Organization id (not needed when there is only one).") var organization: String?
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            try await withStore(store) { try await Operations(stores: $0).removeDevice(id, by: .commandLine) }
+            try await withStore(store) { stores in
+                let door = DeviceKey(id, of: try await resolveOrganization(organization, in: stores))
+                try await Operations(stores: stores).removeDevice(door, by: .commandLine)
+            }
             print("removed \(id)")
         }
     }

@@ -75,7 +75,8 @@ struct ClassesCommand: AsyncParsableCommand {
             try await place.run { stores, organizationId in
                 var ids: [String] = []
                 for name in names { ids.append(try await classId(named: name, in: organizationId, stores: stores, creating: false)) }
-                _ = try await Operations(stores: stores).changeDevice(device, Operations.DeviceChange(classIds: ids), by: .commandLine)
+                _ = try await Operations(stores: stores).changeDevice(DeviceKey(device, of: organizationId), Operations.DeviceChange(classIds: ids),
+                                                                      by: .commandLine)
             }
             print("\(device) serves \(names.isEmpty ? "the whole organization" : names.joined(separator: ", "))")
         }

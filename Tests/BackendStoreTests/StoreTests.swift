@@ -100,27 +100,36 @@ struct StoreTests {
         let school = try await stores.roster.addOrganization(name: "S")
         let d = stores.devices
         // Closed: an unregistered id is refused; with open devices it gets in, but leaves no row.
-        #expect(try await d.admission(deviceId: "anyone", organizationId: school.id, secret: nil, openDevices: false)
-                == .refused("Device anyone is not registered."))
-        #expect(try await d.admission(deviceId: "anyone", organizationId: school.id, secret: nil, openDevices: true) == .unregistered)
-        try await d.markOnline("anyone")
-        #expect(try await d.device("anyone") == nil, "an unauthenticated connection creates no device")
+        let anyone = DeviceKey("anyone", of: school.id), door = DeviceKey("door-1", of: school.id)
+        #expect(try await d.admission(anyone, secret: nil, openDevices: false) == .refused("Device anyone is not registered."))
+        #expect(try await d.admission(anyone, secret: nil, openDevices: true) == .unregistered)
+        try await d.markOnline(anyone)
+        #expect(try await d.device(anyone) == nil, "an unauthenticated connection creates no device")
         let secret = try await d.register(id: "door-1", organizationId: school.id, name: "Main door")
         for open in [false, true] {
-            #expect(try await d.admission(deviceId: "door-1", organizationId: school.id, secret: secret, openDevices: open) == .registered)
-            #expect(try await d.admission(deviceId: "door-1", organizationId: school.id, secret: "wrong", openDevices: open)
-                    == .refused("Device door-1 presented a wrong secret."))
-            #expect(try await d.admission(deviceId: "door-1", organizationId: school.id, secret: nil, openDevices: open)
+            #expect(try await d.admission(door, secret: secret, openDevices: open) == .registered)
+            #expect(try await d.admission(door, secret: "wrong", openDevices: open) == .refused("Device door-1 presented a wrong secret."))
+            #expect(try await d.admission(door, secret: nil, openDevices: open)
                     == .refused("Device door-1 must present its secret."), "open devices never lets anyone take a registered id")
-            #expect(try await d.admission(deviceId: "door-1", organizationId: ObjectID.make(), secret: secret, openDevices: open) != .registered)
+            #expect(try await d.admission(DeviceKey("door-1", of: ObjectID.make()), secret: secret, openDevices: open) != .registered,
+                    "another organization's door-1 is another door")
         }
-        try await d.setAdmitWithoutSecret(true, deviceId: "door-1")
-        #expect(try await d.admission(deviceId: "door-1", organizationId: school.id, secret: nil, openDevices: false) == .registered,
+        // Ids are each organization's own: another school registers its own door-1, with its own secret.
+        let other = try await stores.roster.addOrganization(name: "T")
+        let otherSecret = try await d.register(id: "door-1", organizationId: other.id, name: "Their door")
+        #expect(try await d.admission(DeviceKey("door-1", of: other.id), secret: otherSecret, openDevices: false) == .registered)
+        #expect(try await d.admission(door, secret: otherSecret, openDevices: false) == .refused("Device door-1 presented a wrong secret."))
+        await #expect(throws: StoreError.self) { _ = try await d.register(id: "door-1", organizationId: school.id, name: "Again") }
+        #expect(try await d.devices(organizationId: other.id).map(\.name) == ["Their door"])
+        try await d.setAdmitWithoutSecret(true, device: door)
+        #expect(try await d.admission(door, secret: nil, openDevices: false) == .registered,
                 "an original device, allowed in without a secret")
-        try await d.markOnline("door-1")
-        #expect(try await d.device("door-1")?.online == true)
-        try await d.markOffline("door-1")
-        let offline = try #require(try await d.device("door-1"))
+        #expect(try await d.admission(DeviceKey("door-1", of: other.id), secret: nil, openDevices: false) != .registered)
+        try await d.markOnline(door)
+        #expect(try await d.device(door)?.online == true)
+        #expect(try await d.device(DeviceKey("door-1", of: other.id))?.online == false)
+        try await d.markOffline(door)
+        let offline = try #require(try await d.device(door))
         #expect(!offline.online && offline.lastSeen != nil)
 
         let token = try await stores.settings.resetAdminToken()

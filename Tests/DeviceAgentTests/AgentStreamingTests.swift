@@ -38,7 +38,7 @@ struct AgentStreamingTests {
         let dashboard = try await server.dashboard(watching: "door-1", organization: school.id)
         // The hostile messages must reach the device, so wait until the server has it online
         // (a quiet answer is no proof: a busy server may simply be slow to say "offline").
-        try await waitUntil(timeout: .seconds(30)) { try await server.stores.devices.device("door-1")?.online == true }
+        try await waitUntil(timeout: .seconds(30)) { try await server.stores.devices.device(DeviceKey("door-1", of: school.id))?.online == true }
         try await Task.sleep(for: .milliseconds(200))
         for hostile in [#"{"students":"not a list"}"#, #"{"students":[{"_id":5,"name":[]}]}"#, #"{"error":12}"#,
                         #"{"type":"start_stream"}"#, "[1,2,3]", #"{"a":"# + String(repeating: "[", count: 500) + "}",

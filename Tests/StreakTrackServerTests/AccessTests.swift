@@ -28,7 +28,7 @@ struct AccessTests {
             #expect(try await socket.next() == error)
             #expect(try await socket.closeCode() == 1008)
         }
-        #expect(try await server.stores.devices.device("impostor-1") == nil, "a refused connection leaves no device behind")
+        #expect(try await server.stores.devices.device(DeviceKey("impostor-1", of: organization)) == nil, "a refused connection leaves no device behind")
 
         // Dashboards: no token, a wrong one, or one in the URL (which proxies log) are all refused.
         let anonymous = try await server.anonymousDashboard(watching: "door-1", organization: organization)
@@ -70,7 +70,7 @@ struct AccessTests {
         #expect(try await again.next()?.hasPrefix(#"{"students":["#) == true, "admitted at once")
         try await waitUntil { !stale.isOpen }  // the stale connection is closed
         try await Task.sleep(for: .milliseconds(200))
-        #expect(try await server.stores.devices.device("door-1")?.online == true, "still online: its old connection's end changes nothing")
+        #expect(try await server.stores.devices.device(DeviceKey("door-1", of: school.organizationId))?.online == true, "still online: its old connection's end changes nothing")
         try await again.send(school.attendance())
         try await waitUntil { try await server.stores.attendance.records(organizationId: school.organizationId, day: "2026-11-24").count == 1 }
 
@@ -107,7 +107,7 @@ struct AccessTests {
         #expect(try await anyone.next()?.hasPrefix(#"{"students":["#) == true)
         try await anyone.send(school.attendance(device: "anything"))
         try await waitUntil { try await server.stores.attendance.records(organizationId: school.organizationId, day: "2026-11-24").count == 1 }
-        #expect(try await server.stores.devices.device("anything") == nil, "but leaves no device row")
+        #expect(try await server.stores.devices.device(DeviceKey("anything", of: school.organizationId)) == nil, "but leaves no device row")
         let listed = try #require(try await server.http.get("/api/devices?organizationId=\(school.organizationId)").json() as? [[String: Any]])
         #expect(listed.contains { $0["id"] as? String == "anything" && $0["registered"] as? Bool == false && $0["online"] as? Bool == true })
 

@@ -89,7 +89,7 @@ struct AdminAPITests {
         let again = try await server.http.request("POST", "/api/devices", json: ["deviceId": "door-1", "organizationId": school.organizationId])
         #expect(again.status == 409 && again.text.contains("new secret"), "\(again.text)")
         // A new secret is asked for on purpose: the old one stops working, the new one works.
-        let renewed = try #require(try await server.http.request("POST", "/api/devices/door-1/secret").json() as? [String: Any])
+        let renewed = try #require(try await server.http.request("POST", "/api/devices/door-1/secret?organizationId=\(school.organizationId)").json() as? [String: Any])
         let newSecret = try #require(renewed["secret"] as? String)
         #expect(newSecret != secret && (renewed["device"] as? [String: Any])?["name"] as? String == "Main door", "the rest is kept")
         let old = try await server.device("door-1", organization: school.organizationId, secret: secret)
@@ -97,7 +97,7 @@ struct AdminAPITests {
         let current = try await server.device("door-1", organization: school.organizationId, secret: newSecret)
         #expect(try await current.next()?.hasPrefix(#"{"students":["#) == true)
         await current.close()
-        #expect(try await server.http.request("DELETE", "/api/devices/door-1").status == 204)
+        #expect(try await server.http.request("DELETE", "/api/devices/door-1?organizationId=\(school.organizationId)").status == 204)
 
         // Forms send a space in a query as "+"; a wrong value in a body is named.
         let found = try #require(try await server.http.get("/api/students?organizationId=\(school.organizationId)&q=Asha+Verma").json() as? [String: Any])

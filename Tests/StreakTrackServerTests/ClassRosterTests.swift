@@ -29,7 +29,7 @@ struct ClassRosterTests {
         let secret = try await server.register(device: "room-10a", organization: school.id)
         let device = try await server.device("room-10a", organization: school.id, extra: "&ack=1", secret: secret)
         #expect(try await device.next()?.contains("Meera Iyer") == true)
-        try await stores.devices.setClasses([tenA.id], deviceId: "room-10a")
+        try await stores.devices.setClasses([tenA.id], device: DeviceKey("room-10a", of: school.id))
         let pushed = try await device.next(containing: "students", timeout: .seconds(5))
         #expect(pushed.contains("Asha Verma") && pushed.contains("Ravi Kumar") && !pushed.contains("Meera Iyer"), "\(pushed)")
 

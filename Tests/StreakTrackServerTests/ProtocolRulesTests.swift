@@ -40,7 +40,7 @@ struct ProtocolRulesTests {
         #expect(link.hasPrefix(prefix) && link.contains("&signature="), "\(link)")
         let photo = try await server.anonymousHTTP.get(String(link.dropFirst("http://127.0.0.1:\(server.port)".count)))
         #expect(photo.status == 200 && Array(photo.body) == SampleSchool.photo && photo.headers["content-type"] == "image/jpeg")
-        #expect(try await server.stores.devices.device("door-1")?.online == true, "marked online")
+        #expect(try await server.stores.devices.device(DeviceKey("door-1", of: school.organizationId))?.online == true, "marked online")
 
         let second = try await server.device("door-1", organization: school.organizationId)
         #expect(try await second.next() == #"{"error":"Device door-1 is already connected."}"#)
@@ -48,8 +48,8 @@ struct ProtocolRulesTests {
         #expect(device.isOpen, "the first connection is untouched")
 
         await device.close()
-        try await waitUntil { try await server.stores.devices.device("door-1")?.online == false }
-        #expect(try await server.stores.devices.device("door-1")?.lastSeen != nil)
+        try await waitUntil { try await server.stores.devices.device(DeviceKey("door-1", of: school.organizationId))?.online == false }
+        #expect(try await server.stores.devices.device(DeviceKey("door-1", of: school.organizationId))?.lastSeen != nil)
     }
 
     @Test func invalidOrganizationIdGetsTheOriginalErrorAndStaysOpen() async throws {

@@ -100,8 +100,8 @@ struct RolesTests {
         let secretA = try await s.server.register(device: "room-a", organization: s.organizationId)
         _ = try await s.server.register(device: "room-b", organization: s.organizationId)
         let secretMain = try await s.server.register(device: "main-gate", organization: s.organizationId)
-        try await stores.devices.setClasses([s.classA], deviceId: "room-a")
-        try await stores.devices.setClasses([s.classB], deviceId: "room-b")
+        try await stores.devices.setClasses([s.classA], device: DeviceKey("room-a", of: s.organizationId))
+        try await stores.devices.setClasses([s.classB], device: DeviceKey("room-b", of: s.organizationId))
         // The main gate serves no class, so the whole school: the teacher's students pass it too.
         let listed = try #require(try await s.teacher.get("/api/devices").json() as? [[String: Any]])
         #expect(listed.map { $0["id"] as? String } == ["main-gate", "room-a"])
@@ -178,6 +178,25 @@ struct RolesTests {
         #expect(!own.pending.contains { $0.contains(s.asha) })
         let listed = try #require(try await s.outsider.get("/api/devices").json() as? [[String: Any]])
         #expect(listed.map { $0["id"] as? String } == ["door-x"])
-        for socket in [doorA, doorX, own, ours] { await socket.close() }
+
+        // Device ids are each organization's own: the other school registers a "door-a" of its own
+        // (before, it was told ours "belongs to another organization"), and the two doors never meet.
+        let theirDoorA = try await s.outsider.request("POST", "/api/devices", json: ["deviceId": "door-a"])
+        #expect(theirDoorA.status == 201, "\(theirDoorA.text)")
+        let theirSecret = try #require((try theirDoorA.json() as? [String: Any])?["secret"] as? String)
+        let theirs = try await s.server.device("door-a", organization: s.outsider.organizationId, secret: theirSecret)
+        #expect(try await theirs.next() == #"{"students":[]}"#, "their roster, not ours")
+        #expect(doorA.isOpen, "our door-a keeps its connection")
+        let theirView = try await s.server.socket("deviceId=door-a&organizationId=\(s.outsider.organizationId)&isHardware=false&status=1",
+                                                  headers: ["Cookie": s.outsider.cookie])
+        #expect(try await theirView.next() == #"{"type":"device_status","deviceId":"door-a","online":true}"#)
+        try await theirView.send(#"{"type":"start_stream"}"#)
+        #expect(try await theirs.next(containing: "start_stream") == #"{"type":"start_stream"}"#, "their camera is started")
+        try await doorA.send(#"{"type":"attendance","student":{"name":"Asha","enrollmentNo":"A1","deviceId":"door-a","studentId":"\#(s.asha)","timestamp":"2026-11-24 08:06:00"}}"#)
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(!doorA.pending.contains { $0.contains("start_stream") } && !theirView.pending.contains { $0.contains(s.asha) },
+                "their door's commands and our door's marks stay with their own organization")
+        #expect(try await s.admin.request("POST", "/api/devices", json: ["deviceId": "door-a"]).status == 409, "our own id is still ours")
+        for socket in [doorA, doorX, own, ours, theirs, theirView] { await socket.close() }
     }
 }

@@ -59,9 +59,10 @@ public final class RunningServer: Sendable {
 
     /// Registers a device (or gives a registered one a new secret) and returns its secret.
     public func register(device id: String, organization: String, admitWithoutSecret: Bool = false) async throws -> String {
-        if try await stores.devices.device(id) != nil {
-            try await stores.devices.setAdmitWithoutSecret(admitWithoutSecret, deviceId: id)
-            return try await stores.devices.renewSecret(id)
+        let door = DeviceKey(id, of: organization)
+        if try await stores.devices.device(door) != nil {
+            try await stores.devices.setAdmitWithoutSecret(admitWithoutSecret, device: door)
+            return try await stores.devices.renewSecret(door)
         }
         return try await stores.devices.register(id: id, organizationId: organization, name: id, admitWithoutSecret: admitWithoutSecret)
     }

@@ -14,8 +14,8 @@ struct LoginThrottle: Sendable {
     let log: PeerLog
 
     /// Counts an attempt at `login` from `address`; 429 when past a limit (the attempt
-    /// still counts, so hammering on keeps the wait going).
-    func attempt(login: String, from address: String) async throws {
+    /// still counts, so hammering on keeps the wait going). The attempt, to `succeeded` with.
+    func attempt(login: String, from address: String) async throws -> String {
         let window = limits.loginThrottleWindow
         let counts = try await sessions.countAttempt(login: login, address: address,
                                                      since: Date().addingTimeInterval(-TimeInterval(window.components.seconds)))
@@ -25,10 +25,12 @@ struct LoginThrottle: Sendable {
             log.warning(from: address, "throttled attempts at \(PeerLog.cut(login)) from \(address): \(counts.pair) for it from there, \(counts.fromAddress) from there, \(counts.forLogin) for it in all")
             throw APIError(.tooManyRequests, "too many failed attempts: try again in \(window.components.seconds / 60) minutes")
         }
+        return counts.attempt
     }
 
-    /// The password was right: this address's attempts at the login are forgotten.
-    func succeeded(login: String, from address: String) async throws {
-        try await sessions.clearFailures(login: login, address: address)
+    /// The password was right: this attempt stops counting (earlier failures count on
+    /// until they leave the window, so a right password never resets the limit).
+    func succeeded(_ attempt: String) async throws {
+        try await sessions.forget(attempt: attempt)
     }
 }

@@ -25,12 +25,12 @@ struct SessionRoutes: Sendable {
             // (login CSRF): such a page can send neither a JSON body without asking first nor our Origin.
             try requireOwnPage(request, context)
             let body = try await JSONResponse.decode(Body.self, from: request, limit: 16 << 10, timeout: limits.bodyTimeout)
-            try await throttle.attempt(login: body.login, from: context.peerAddress)
+            let attempt = try await throttle.attempt(login: body.login, from: context.peerAddress)
             guard let user = try await stores.users.verify(login: body.login, password: body.password) else {
                 services.peerLog.notice(from: context.peerAddress, "failed login for \(PeerLog.cut(body.login)) from \(context.peerAddress)")
                 throw APIError(.unauthorized, "the login or the password is not right")
             }
-            try await throttle.succeeded(login: body.login, from: context.peerAddress)
+            try await throttle.succeeded(attempt)
             return try await signIn(user)
         }
         // A page elsewhere must not sign a person out either: the CSRF token is checked.
@@ -57,12 +57,12 @@ struct SessionRoutes: Sendable {
             }
             let body = try await JSONResponse.decode(Body.self, from: request, limit: 16 << 10, timeout: limits.bodyTimeout)
             // A stolen session must not become a way to guess the password itself.
-            try await throttle.attempt(login: user.login, from: context.peerAddress)
+            let attempt = try await throttle.attempt(login: user.login, from: context.peerAddress)
             guard try await stores.users.verify(login: user.login, password: body.current) != nil else {
                 services.peerLog.notice(from: context.peerAddress, "wrong current password for \(user.login) from \(context.peerAddress)")
                 throw APIError(.forbidden, "the current password is not right")
             }
-            try await throttle.succeeded(login: user.login, from: context.peerAddress)
+            try await throttle.succeeded(attempt)
             try await services.operations.changeOwnPassword(to: body.new, of: user)
             // Every session ended with the old password: this page gets a new one (new cookie, new CSRF token).
             return try await signIn(user)

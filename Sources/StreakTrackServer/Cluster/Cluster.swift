@@ -1,3 +1,4 @@
+import BackendStore
 import ServiceLifecycle
 
 /// What an instance shares with the other instances serving its database: who holds
@@ -8,11 +9,11 @@ protocol Cluster: Service {
     /// is theirs to say too).
     var isShared: Bool { get }
     /// Takes the device for this instance (see `DeviceLeases.claim`).
-    func claim(device id: String, force: Bool) async throws -> DeviceClaim
+    func claim(device id: DeviceKey, force: Bool) async throws -> DeviceClaim
     /// Gives the device up; false when another instance took it meanwhile.
-    func release(device id: String) async -> Bool
+    func release(device id: DeviceKey) async -> Bool
     /// The name of another live instance holding the device.
-    func holder(of id: String) async -> String?
+    func holder(of id: DeviceKey) async -> String?
     /// Tells the other instances (never this one, which has acted already).
     func publish(_ event: ClusterEvent) async
 }
@@ -25,20 +26,20 @@ enum DeviceClaim: Sendable, Equatable {
 /// What one instance tells the others: small, never a camera frame.
 enum ClusterEvent: Sendable, Equatable {
     /// A stored mark or a `detected`, as its dashboards get it.
-    case sighting(deviceId: String, studentId: String, text: String)
-    case status(deviceId: String, online: Bool)
+    case sighting(deviceId: DeviceKey, studentId: String, text: String)
+    case status(deviceId: DeviceKey, online: Bool)
     /// A dashboard's message for a device connected elsewhere.
-    case command(deviceId: String, text: String)
+    case command(deviceId: DeviceKey, text: String)
     /// The device connected through `instance`: any other connection of it is stale.
-    case takenOver(deviceId: String, instance: String)
+    case takenOver(deviceId: DeviceKey, instance: String)
 }
 
 /// The only instance there is.
 struct SingleInstance: Cluster {
     var isShared: Bool { false }
-    func claim(device id: String, force: Bool) async throws -> DeviceClaim { .claimed }
-    func release(device id: String) async -> Bool { true }
-    func holder(of id: String) async -> String? { nil }
+    func claim(device id: DeviceKey, force: Bool) async throws -> DeviceClaim { .claimed }
+    func release(device id: DeviceKey) async -> Bool { true }
+    func holder(of id: DeviceKey) async -> String? { nil }
     func publish(_ event: ClusterEvent) async {}
     /// A service that ends early would stop the server: this one waits for the stop.
     func run() async throws { try? await gracefulShutdown() }

@@ -1,3 +1,4 @@
+import BackendStore
 import StreakTrackProtocol
 
 /// A cluster event as a NOTIFY payload: JSON naming the instance that sent it.
@@ -7,15 +8,18 @@ extension ClusterEvent {
 
     func payload(from instance: String) -> String {
         var fields: [(String, JSONValue)] = [("from", .string(instance))]
+        func device(_ key: DeviceKey) -> [(String, JSONValue)] {
+            [("deviceId", .string(key.id)), ("organizationId", .string(key.organizationId))]
+        }
         switch self {
         case .sighting(let deviceId, let studentId, let text):
-            fields += [("kind", .string("sighting")), ("deviceId", .string(deviceId)), ("studentId", .string(studentId)), ("text", .string(text))]
+            fields += [("kind", .string("sighting"))] + device(deviceId) + [("studentId", .string(studentId)), ("text", .string(text))]
         case .status(let deviceId, let online):
-            fields += [("kind", .string("status")), ("deviceId", .string(deviceId)), ("online", .bool(online))]
+            fields += [("kind", .string("status"))] + device(deviceId) + [("online", .bool(online))]
         case .command(let deviceId, let text):
-            fields += [("kind", .string("command")), ("deviceId", .string(deviceId)), ("text", .string(text))]
+            fields += [("kind", .string("command"))] + device(deviceId) + [("text", .string(text))]
         case .takenOver(let deviceId, let instance):
-            fields += [("kind", .string("taken_over")), ("deviceId", .string(deviceId)), ("instance", .string(instance))]
+            fields += [("kind", .string("taken_over"))] + device(deviceId) + [("instance", .string(instance))]
         }
         return JSONValue.object(fields).text
     }
@@ -24,7 +28,8 @@ extension ClusterEvent {
     /// (a newer instance's, during a rolling upgrade).
     static func read(_ payload: String) -> (event: ClusterEvent, from: String)? {
         guard let object = try? JSONObject(parsing: payload), let from = object.string("from"),
-              let deviceId = object.string("deviceId") else { return nil }
+              let id = object.string("deviceId"), let organizationId = object.string("organizationId") else { return nil }
+        let deviceId = DeviceKey(id, of: organizationId)
         let event: ClusterEvent
         switch object.string("kind") {
         case "sighting":

@@ -1,7 +1,9 @@
+import BackendStore
 import StreakTrackProtocol
 
 /// Who is connected: one hardware connection per device, and any number of
-/// dashboards watching each device.
+/// dashboards watching each device. A device is its id within its organization
+/// (`DeviceKey`): two schools' "door-1" are two doors.
 actor LiveHub {
     struct DeviceLink: Sendable {
         let organizationId: String
@@ -16,7 +18,7 @@ actor LiveHub {
         let attachedAt = ContinuousClock.now
     }
 
-    private var devices: [String: DeviceLink] = [:]
+    private var devices: [DeviceKey: DeviceLink] = [:]
     struct DashboardLink: Sendable {
         let outbox: Outbox
         /// Wants `device_status` messages (our extension; an old dashboard never gets them).
@@ -31,13 +33,13 @@ actor LiveHub {
         }
     }
 
-    private var dashboards: [String: [ObjectIdentifier: DashboardLink]] = [:]
+    private var dashboards: [DeviceKey: [ObjectIdentifier: DashboardLink]] = [:]
 
     /// False when the device already has a connection (the original refuses a second).
     /// With `replacing`, a device that proved itself by its secret takes the place of
     /// its old connection (most often one a crash or a lost network left behind),
     /// which is closed.
-    func attach(device id: String, _ link: DeviceLink, replacing: Bool = false) -> Bool {
+    func attach(device id: DeviceKey, _ link: DeviceLink, replacing: Bool = false) -> Bool {
         if let old = devices[id] {
             guard replacing else { return false }
             old.close()
@@ -48,59 +50,55 @@ actor LiveHub {
 
     /// False when another connection of the device had already taken this one's place.
     @discardableResult
-    func detach(device id: String, outbox: Outbox) -> Bool {
+    func detach(device id: DeviceKey, outbox: Outbox) -> Bool {
         guard devices[id]?.outbox === outbox else { return false }
         devices[id] = nil
         return true
     }
 
-    func device(_ id: String) -> DeviceLink? { devices[id] }
-
-    func devices(of organizationId: String) -> [(id: String, link: DeviceLink)] {
-        devices.filter { $0.value.organizationId == organizationId }.map { ($0.key, $0.value) }
-    }
+    func device(_ id: DeviceKey) -> DeviceLink? { devices[id] }
 
     /// Records that `version` of the roster goes to the device; false when it has
     /// it already (so two pushers never send the same roster twice).
-    func claimRosterVersion(_ version: Int64, device id: String) -> Bool {
+    func claimRosterVersion(_ version: Int64, device id: DeviceKey) -> Bool {
         guard let current = devices[id]?.rosterVersion, current < version else { return false }
         devices[id]?.rosterVersion = version
         return true
     }
 
     /// False when `limit` dashboards watch the device already.
-    func attach(dashboard link: DashboardLink, watching deviceId: String, limit: Int) -> Bool {
+    func attach(dashboard link: DashboardLink, watching deviceId: DeviceKey, limit: Int) -> Bool {
         guard dashboards[deviceId, default: [:]].count < limit else { return false }
         dashboards[deviceId, default: [:]][ObjectIdentifier(link.outbox)] = link
         return true
     }
 
-    func detach(dashboard outbox: Outbox, watching deviceId: String) {
+    func detach(dashboard outbox: Outbox, watching deviceId: DeviceKey) {
         dashboards[deviceId]?[ObjectIdentifier(outbox)] = nil
         if dashboards[deviceId]?.isEmpty == true { dashboards[deviceId] = nil }
     }
 
-    func dashboards(watching deviceId: String) -> [DashboardLink] {
+    func dashboards(watching deviceId: DeviceKey) -> [DashboardLink] {
         dashboards[deviceId].map { Array($0.values) } ?? []
     }
 
     /// A device's mark or sighting to every dashboard here watching it that may see the student.
-    func deliver(_ text: String, from deviceId: String, about studentId: String?) {
+    func deliver(_ text: String, from deviceId: DeviceKey, about studentId: String?) {
         for dashboard in dashboards(watching: deviceId) where dashboard.sees(studentId) { dashboard.outbox.send(text) }
     }
 
     /// That a device came or went, to the dashboards here watching it that asked to know.
-    func announce(deviceId: String, online: Bool) {
-        let text = ServerMessage.deviceStatus(deviceId: deviceId, online: online).text
+    func announce(deviceId: DeviceKey, online: Bool) {
+        let text = ServerMessage.deviceStatus(deviceId: deviceId.id, online: online).text
         for dashboard in dashboards(watching: deviceId) where dashboard.wantsStatus { dashboard.outbox.send(text) }
     }
 
     /// Closes the device's connection here, if it has one: another instance holds it now.
-    func letGo(device id: String) {
+    func letGo(device id: DeviceKey) {
         devices[id]?.close()
     }
 
-    func allDevices() -> [(id: String, link: DeviceLink)] {
+    func allDevices() -> [(id: DeviceKey, link: DeviceLink)] {
         devices.map { ($0.key, $0.value) }
     }
 

@@ -28,7 +28,7 @@ final class PostgresCluster: Cluster {
         self.logger = logger
     }
 
-    func claim(device id: String, force: Bool) async throws -> DeviceClaim {
+    func claim(device id: DeviceKey, force: Bool) async throws -> DeviceClaim {
         switch try await leases.claim(id, force: force) {
         case .held(let name):
             return .heldElsewhere(instance: name)
@@ -41,7 +41,7 @@ final class PostgresCluster: Cluster {
         }
     }
 
-    func release(device id: String) async -> Bool {
+    func release(device id: DeviceKey) async -> Bool {
         do {
             return try await leases.release(id)
         } catch {
@@ -51,7 +51,7 @@ final class PostgresCluster: Cluster {
         }
     }
 
-    func holder(of id: String) async -> String? {
+    func holder(of id: DeviceKey) async -> String? {
         try? await leases.holder(of: id)
     }
 
@@ -94,7 +94,7 @@ final class PostgresCluster: Cluster {
 
     /// Closes this instance's connection of a device whose lease is another's (a take-over
     /// heard late, after the device came back here, must not close its new connection).
-    private func letGoIfTaken(_ deviceId: String) async {
+    private func letGoIfTaken(_ deviceId: DeviceKey) async {
         guard await hub.device(deviceId) != nil, await holder(of: deviceId) != nil else { return }
         logger.info("device \(deviceId) connected through another instance: closing its old connection here")
         await hub.letGo(device: deviceId)

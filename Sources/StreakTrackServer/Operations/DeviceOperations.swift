@@ -3,10 +3,10 @@ import BackendStore
 /// Doors: registered (answering with the secret, shown once), given a new secret,
 /// changed (name, room, classes served, admitted without a secret), removed.
 extension Operations {
-    /// A device of an organization the principal may manage doors of.
-    public func managedDevice(_ id: String, for principal: Principal) async throws -> Device {
-        guard let device = try await stores.devices.device(id) else { throw APIError(.notFound, "no device \(id)") }
-        try principal.require(.roster, in: device.organizationId)
+    /// A door of an organization the principal may manage doors of.
+    public func managedDevice(_ door: DeviceKey, for principal: Principal) async throws -> Device {
+        try principal.require(.roster, in: door.organizationId)
+        guard let device = try await stores.devices.device(door) else { throw APIError(.notFound, "no device \(door.id)") }
         return device
     }
 
@@ -20,19 +20,18 @@ extension Operations {
                                    detail: { _ in admitWithoutSecret ? "admitted without a secret" : "" }) {
             let secret = try await stores.devices.register(id: id, organizationId: organizationId, name: name ?? id,
                                                            admitWithoutSecret: admitWithoutSecret)
-            if let room { try await stores.devices.setRoom(room, deviceId: id) }
+            if let room { try await stores.devices.setRoom(room, device: DeviceKey(id, of: organizationId)) }
             return secret
         }
     }
 
     /// A lost or leaked config.json: a new secret, and the old one stops working at once.
-    public func renewSecret(of id: String, by principal: Principal) async throws -> (secret: String, device: Device) {
-        let device = try await managedDevice(id, for: principal)
+    public func renewSecret(of door: DeviceKey, by principal: Principal) async throws -> String {
+        _ = try await managedDevice(door, for: principal)
         let stores = stores
-        let secret = try await committed(principal, in: device.organizationId, .deviceSecret, target: { _ in id }) {
-            try await stores.devices.renewSecret(id)
+        return try await committed(principal, in: door.organizationId, .deviceSecret, target: { _ in door.id }) {
+            try await stores.devices.renewSecret(door)
         }
-        return (secret, device)
     }
 
     /// What a change to a door replaces; nil leaves it as it is.
@@ -52,27 +51,27 @@ extension Operations {
         }
     }
 
-    public func changeDevice(_ id: String, _ change: DeviceChange, by principal: Principal) async throws -> Device {
-        let device = try await managedDevice(id, for: principal)
+    public func changeDevice(_ door: DeviceKey, _ change: DeviceChange, by principal: Principal) async throws -> Device {
+        _ = try await managedDevice(door, for: principal)
         let stores = stores
-        let changed = try await committed(principal, in: device.organizationId, .deviceChange, target: \.id, detail: { _ in change.summary }) {
-            if let admit = change.admitWithoutSecret { try await stores.devices.setAdmitWithoutSecret(admit, deviceId: id) }
-            if let name = change.name { try await stores.devices.rename(id, to: name) }
-            if let room = change.room { try await stores.devices.setRoom(room, deviceId: id) }
-            if let classIds = change.classIds { try await stores.devices.setClasses(classIds, deviceId: id) }
-            guard let changed = try await stores.devices.device(id) else { throw StoreError(.notFound, "no device \(id)") }
+        let changed = try await committed(principal, in: door.organizationId, .deviceChange, target: \.id, detail: { _ in change.summary }) {
+            if let admit = change.admitWithoutSecret { try await stores.devices.setAdmitWithoutSecret(admit, device: door) }
+            if let name = change.name { try await stores.devices.rename(door, to: name) }
+            if let room = change.room { try await stores.devices.setRoom(room, device: door) }
+            if let classIds = change.classIds { try await stores.devices.setClasses(classIds, device: door) }
+            guard let changed = try await stores.devices.device(door) else { throw StoreError(.notFound, "no device \(door.id)") }
             return changed
         }
         // The classes a door serves decide its roster.
-        if change.classIds != nil { await announce(device.organizationId) }
+        if change.classIds != nil { await announce(door.organizationId) }
         return changed
     }
 
-    public func removeDevice(_ id: String, by principal: Principal) async throws {
-        let device = try await managedDevice(id, for: principal)
+    public func removeDevice(_ door: DeviceKey, by principal: Principal) async throws {
+        _ = try await managedDevice(door, for: principal)
         let stores = stores
-        try await committed(principal, in: device.organizationId, .deviceRemove, target: { _ in id }) {
-            try await stores.devices.remove(id)
+        try await committed(principal, in: door.organizationId, .deviceRemove, target: { _ in door.id }) {
+            try await stores.devices.remove(door)
         }
     }
 }

@@ -42,7 +42,7 @@ struct TwoInstancesTests {
         #expect(!device.isOpen, "a let go of its stale connection")
         let rows = try await a.stores.database.query("SELECT instance_name FROM device_leases WHERE device_id = 'door-1'")
         #expect(rows.map { $0.text("instance_name") } == ["b"])
-        let online = try await a.stores.devices.device("door-1")?.online
+        let online = try await a.stores.devices.device(DeviceKey("door-1", of: school.organizationId))?.online
         #expect(online == true, "the old connection's end did not mark the door offline: it is on b")
 
         // Marks through b reach b's dashboard once (nobody hears their own announcement twice).
