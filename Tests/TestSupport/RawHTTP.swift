@@ -17,7 +17,7 @@ public enum RawHTTP {
         if let proxyHeader { try connection.send(proxyHeader) }
         var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\nContent-Length: \(body.utf8.count)\r\n"
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
-        let reply = try await connection.exchange(head + "\r\n" + body)
+        let reply = try await connection.exchange(head + "\r\n" + body, timeout: .seconds(60))
         return parse(reply)
     }
 
