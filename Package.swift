@@ -189,7 +189,7 @@ let package = Package(
         .testTarget(
             name: "StreakTrackServerTests",
             dependencies: [
-                "StreakTrackServer", "BackendStore", "StreakTrackProtocol", "FaceEngine", "TestSupport", "CSVExport", "WebSocketLink",
+                "StreakTrackServer", "BackendStore", "SQLStorage", "StreakTrackProtocol", "FaceEngine", "TestSupport", "CSVExport", "WebSocketLink",
                 .product(name: "CSV", package: "CSV.swift"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]

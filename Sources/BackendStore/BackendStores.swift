@@ -48,6 +48,9 @@ public struct BackendStores: Sendable {
         }
     }
 
+    /// The schema this build writes (`/healthz` for the admin, `streaktrack_build_info`).
+    public static var schemaVersion: Int { Schema.latestVersion }
+
     public static func open(_ location: Location, logger: Logger = Logger(label: "streaktrack.store")) async throws -> BackendStores {
         let database: any SQLDatabase
         switch location {

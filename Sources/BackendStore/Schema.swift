@@ -1,4 +1,5 @@
 import SQLStorage
+import StreakTrackProtocol
 
 /// The backend's tables, created and upgraded in numbered steps. Each step runs
 /// once, in a transaction, and is recorded in `schema_migrations`.
@@ -200,12 +201,23 @@ enum Schema {
 
     static var rosterChannel: String { BackendStores.rosterChannel }
 
+    /// The newest schema this build knows (and writes).
+    static var latestVersion: Int { migrations(.sqlite).map(\.version).max() ?? 0 }
+
+    /// Refuses a database a newer build has written: this one would not know its tables,
+    /// and writing to them could damage what the newer build keeps there.
+    private static func refuseNewer(_ sql: any SQLExecutor) async throws {
+        let newest = try await sql.query("SELECT MAX(version) AS newest FROM schema_migrations").first?.integer("newest") ?? 0
+        guard newest <= Int64(latestVersion) else { throw NewerSchema(found: Int(newest), known: latestVersion) }
+    }
+
     /// Brings the schema up to date. On PostgreSQL several servers may start at once on one
     /// database: the whole migration is one transaction holding an advisory lock for the schema,
     /// so one instance migrates and the others wait for it, then find nothing left to do.
     static func migrate(_ database: any SQLDatabase) async throws {
         guard database.dialect == .postgres else {
             try await database.query("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)")
+            try await refuseNewer(database)
             for (version, statements) in migrations(database.dialect) {
                 try await database.transaction { sql in try await apply(version, statements, sql) }
             }
@@ -215,6 +227,7 @@ enum Schema {
         try await database.transaction { sql in
             try await PostgresDatabase.lockSchema(sql)
             try await sql.query("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)")
+            try await refuseNewer(sql)
             for (version, statements) in migrations { try await apply(version, statements, sql) }
         }
     }
@@ -235,3 +248,15 @@ enum Clock {
 }
 
 import Foundation
+
+/// A database whose schema is newer than this build's: started anyway, this build
+/// could damage it. Nothing was changed.
+public struct NewerSchema: Error, CustomStringConvertible {
+    public let found: Int
+    public let known: Int
+
+    public var description: String {
+        "the database was written by a newer StreakTrack (schema \(found); this build, \(StreakTrackVersion.number), knows up to \(known)): "
+            + "nothing was changed; run the newer build, or restore a backup made by this version"
+    }
+}

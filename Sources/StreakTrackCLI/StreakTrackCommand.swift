@@ -1,12 +1,14 @@
 import ArgumentParser
 import Foundation
 import StreakTrackLogging
+import StreakTrackProtocol
 
 /// `streaktrack`: the StreakTrack device's command line.
 public struct StreakTrackCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "streaktrack",
         abstract: "StreakTrack: face-recognition attendance at the classroom door.",
+        version: StreakTrackVersion.number,
         subcommands: [RunCommand.self, DoctorCommand.self, FacesCommand.self, RecognitionBenchCommand.self]
     )
 

@@ -1,5 +1,7 @@
+import BackendStore
 import Foundation
 import Hummingbird
+import StreakTrackProtocol
 
 /// What needs no admin token: photos behind signed links (devices fetch them),
 /// the dashboard's files (it asks for the token itself), health and metrics.
@@ -35,7 +37,8 @@ struct PublicRoutes: Sendable {
             let instance = services.configuration.instanceName
             do {
                 try await services.stores.database.query("SELECT 1")
-                return try JSONResponse.make(detailed ? ["status": "ok", "store": services.stores.database.dialect.rawValue, "instance": instance]
+                return try JSONResponse.make(detailed ? ["status": "ok", "store": services.stores.database.dialect.rawValue, "instance": instance,
+                                                         "version": StreakTrackVersion.number, "schema": String(BackendStores.schemaVersion)]
                                                       : ["status": "ok"])
             } catch {
                 return try JSONResponse.make(detailed ? ["status": "unavailable", "error": "store unreachable: \(error)", "instance": instance]

@@ -1,5 +1,7 @@
+import BackendStore
 import Hummingbird
 import Prometheus
+import StreakTrackProtocol
 
 /// The server's Prometheus metrics, one registry per server instance.
 struct ServerMetrics: Sendable {
@@ -18,6 +20,8 @@ struct ServerMetrics: Sendable {
     init(instance: String) {
         registry.makeGauge(descriptor: Self.name("instance_info", unit: "", "This server instance (always 1), labelled with its name"),
                            labels: [("instance", instance)]).set(Int64(1))
+        registry.makeGauge(descriptor: Self.name("build_info", unit: "", "This build (always 1), labelled with its release and the schema it writes"),
+                           labels: [("version", StreakTrackVersion.number), ("schema", String(BackendStores.schemaVersion))]).set(Int64(1))
         connectedDevices = registry.makeGauge(descriptor: Self.name("connected_devices", unit: "", "Hardware connections open now"))
         connectedDashboards = registry.makeGauge(descriptor: Self.name("connected_dashboards", unit: "", "Dashboard connections open now"))
         storeErrors = registry.makeCounter(descriptor: Self.name("store_errors", unit: "total", "Database operations that failed"))

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import StreakTrackProtocol
 
 /// `streaktrack-server`: the StreakTrack backend and its administration.
 public struct ServerCommand: AsyncParsableCommand {
@@ -7,6 +8,7 @@ public struct ServerCommand: AsyncParsableCommand {
         commandName: "streaktrack-server",
         abstract: "The StreakTrack backend: devices, roster, attendance and the live dashboard.",
         discussion: "Without a subcommand it serves (see `serve --help`).",
+        version: StreakTrackVersion.number,
         subcommands: [ServeCommand.self, OrganizationsCommand.self, UsersCommand.self, ClassesCommand.self, StudentsCommand.self,
                       DevicesCommand.self, AttendanceCommand.self, AdminCommand.self],
         defaultSubcommand: ServeCommand.self

@@ -13,7 +13,8 @@ import FoundationNetworking
 @main
 struct LoadGenerator: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "streaktrack-loadgen",
-                                                    abstract: "Measure how many devices one streaktrack-server holds.")
+                                                    abstract: "Measure how many devices one streaktrack-server holds.",
+                                                    version: StreakTrackVersion.number)
 
     @Option(help: "Server port on 127.0.0.1.") var port = 3001
     @Option(help: "Admin token of the server (to create the test roster).") var token: String

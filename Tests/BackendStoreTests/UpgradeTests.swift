@@ -50,4 +50,30 @@ struct UpgradeTests {
         try await stores.devices.remove(door)
         #expect(try await stores.database.query("SELECT COUNT(*) AS n FROM device_classes").first?.integer("n") == 0)
     }
+
+    /// A database a newer build has written is refused with a clear reason, and left as it was.
+    @Test(arguments: StoreKind.allCases)
+    func aDatabaseFromANewerBuildIsRefusedAndLeftAlone(kind: StoreKind) async throws {
+        let location = try kind.freshLocation()
+        let stores = try await BackendStores.open(location)
+        let school = try await stores.roster.addOrganization(name: "Springfield High")
+        let newer = Int64(BackendStores.schemaVersion + 1)
+        try await stores.database.query("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)", .integer(newer), .text(Clock.now()))
+        await stores.database.close()
+
+        await #expect(throws: NewerSchema.self) { _ = try await BackendStores.open(location) }
+        do {
+            _ = try await BackendStores.open(location)
+        } catch let refused as NewerSchema {
+            #expect(refused.description.contains("written by a newer StreakTrack (schema \(newer)") && refused.description.contains("nothing was changed"))
+        }
+        // Untouched: its rows, and its record of migrations.
+        let database: any SQLDatabase = switch location {
+        case .sqlite(let directory): try SQLiteDatabase(path: directory + "/streaktrack.db")
+        case .postgres(let url, let schema): try await PostgresDatabase.connect(url: url, schema: schema, logger: .init(label: "test.upgrade"))
+        }
+        #expect(try await database.query("SELECT name FROM organizations WHERE id = ?", .text(school.id)).first?.text("name") == "Springfield High")
+        #expect(try await database.query("SELECT MAX(version) AS v FROM schema_migrations").first?.integer("v") == newer)
+        await database.close()
+    }
 }

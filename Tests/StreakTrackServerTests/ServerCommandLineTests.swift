@@ -1,5 +1,7 @@
+import BackendStore
 import ChildProcess
 import Foundation
+import SQLStorage
 import StreakTrackProtocol
 import TestSupport
 import Testing
@@ -129,6 +131,23 @@ struct ServerCommandLineTests {
         let reset = try await run("users", "reset-password", "head@school.example")
         #expect(reset.stdout.contains("#link="))
         #expect(try await run("users", "list").stdout.contains("head@school.example\tHead\tadmin\tno password yet"))
+    }
+
+    /// One release number, and a database from a newer release left alone with the reason.
+    @Test func itSaysItsVersionAndRefusesADatabaseFromANewerRelease() async throws {
+        let version = try await runProcess(program, ["--version"])
+        #expect(version.status == 0 && version.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == StreakTrackVersion.number, "\(version)")
+        let directory = try Fixtures.scratchDirectory()
+        #expect(try await runProcess(program, ["organizations", "add", "Springfield High"], currentDirectory: directory).status == 0)
+        let database = try SQLiteDatabase(path: directory + "/streaktrack-data/streaktrack.db")
+        try await database.query("INSERT INTO schema_migrations (version, applied_at) VALUES (?, '2027-01-01T00:00:00Z')",
+                                 .integer(Int64(BackendStores.schemaVersion + 1)))
+        await database.close()
+        for arguments in [["serve", "--port", "0"], ["students", "list"]] {
+            let result = try await runProcess(program, arguments, currentDirectory: directory)
+            #expect(result.status == 1 && result.stderr.contains("written by a newer StreakTrack") && result.stderr.contains("nothing was changed"),
+                    "\(arguments): \(result)")
+        }
     }
 
     @Test func aStoreThatCannotOpenIsAPlainErrorWithStatusOne() async throws {
