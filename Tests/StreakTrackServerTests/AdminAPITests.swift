@@ -116,9 +116,12 @@ struct AdminAPITests {
         let detailed = try JSONObject(parsing: try await server.http.get("/healthz").text)
         #expect(detailed.string("status") == "ok" && detailed.string("store") == "sqlite" && detailed.string("instance") == "web-1",
                 "the admin sees the store and the instance")
+        #expect(detailed.string("version") == StreakTrackVersion.number && detailed.string("schema") == String(BackendStores.schemaVersion))
         let live = try await server.anonymousHTTP.get("/healthz/live")
         #expect(live.status == 200 && live.text == #"{"status":"alive"}"#)
-        #expect(try await server.anonymousHTTP.get("/metrics").text.contains(#"streaktrack_instance_info{instance="web-1"} 1"#))
+        let exposition = try await server.anonymousHTTP.get("/metrics").text
+        #expect(exposition.contains(#"streaktrack_instance_info{instance="web-1"} 1"#))
+        #expect(exposition.contains(#"streaktrack_build_info{version="\#(StreakTrackVersion.number)",schema="\#(BackendStores.schemaVersion)"} 1"#), "\(exposition)")
 
         let secret = try await server.register(device: "door-1", organization: school.organizationId)
         let device = try await server.device("door-1", organization: school.organizationId, secret: secret)
