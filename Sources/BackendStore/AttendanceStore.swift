@@ -40,7 +40,8 @@ public struct AttendanceStore: Sendable {
         return try await database.transaction { sql in
             if let eventId {
                 let seen = try await sql.query(
-                    "SELECT outcome FROM attendance_events WHERE device_id = ? AND event_id = ?", .text(deviceId), .text(eventId))
+                    "SELECT outcome FROM attendance_events WHERE organization_id = ? AND device_id = ? AND event_id = ?",
+                    .text(organizationId), .text(deviceId), .text(eventId))
                 if let previous = seen.first?.text("outcome").flatMap(Outcome.init(rawValue:)) {
                     return Result(outcome: previous, repeatedEvent: true)
                 }
@@ -50,10 +51,11 @@ public struct AttendanceStore: Sendable {
             if let eventId, outcome == .stored || outcome == .alreadyMarked {
                 try await sql.query(
                     """
-                    INSERT INTO attendance_events (device_id, event_id, student_id, day, outcome, received_at) VALUES (?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (device_id, event_id) DO NOTHING
+                    INSERT INTO attendance_events (organization_id, device_id, event_id, student_id, day, outcome, received_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (organization_id, device_id, event_id) DO NOTHING
                     """,
-                    .text(deviceId), .text(eventId), .text(sighting.studentId),
+                    .text(organizationId), .text(deviceId), .text(eventId), .text(sighting.studentId),
                     .text(AttendanceTimestamp.day(of: sighting.timestamp) ?? ""), .text(outcome.rawValue), .text(Clock.now()))
             }
             return Result(outcome: outcome, repeatedEvent: false)

@@ -196,6 +196,23 @@ enum Schema {
                 """,
                 "CREATE INDEX device_leases_by_instance ON device_leases (instance)",
             ] : [])),
+            // Acknowledged event ids are a door's, and a door is its id within its organization:
+            // two schools' door-1 may send the same event id. (Rows exist only for stored marks,
+            // so each row's student says its organization.)
+            (7, [
+                """
+                CREATE TABLE attendance_events_new (
+                    organization_id TEXT NOT NULL, device_id TEXT NOT NULL, event_id TEXT NOT NULL, student_id TEXT NOT NULL,
+                    day TEXT NOT NULL, outcome TEXT NOT NULL, received_at TEXT NOT NULL, PRIMARY KEY (organization_id, device_id, event_id))
+                """,
+                """
+                INSERT INTO attendance_events_new (organization_id, device_id, event_id, student_id, day, outcome, received_at)
+                SELECT COALESCE(s.organization_id, ''), e.device_id, e.event_id, e.student_id, e.day, e.outcome, e.received_at
+                FROM attendance_events e LEFT JOIN students s ON s.id = e.student_id
+                """,
+                "DROP TABLE attendance_events",
+                "ALTER TABLE attendance_events_new RENAME TO attendance_events",
+            ]),
         ]
     }
 

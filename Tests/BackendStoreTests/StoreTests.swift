@@ -137,6 +137,23 @@ struct StoreTests {
         #expect(try await !stores.settings.isAdminToken(token + "x"))
     }
 
+    /// Two schools' doors with one id are two doors: the same event id from each is two marks.
+    @Test(arguments: StoreKind.allCases)
+    func eventIdsAreEachDoorsOwnWithinItsOrganization(kind: StoreKind) async throws {
+        let stores = try await kind.openFresh()
+        defer { Task { await stores.database.close() } }
+        var results: [AttendanceStore.Result] = []
+        for name in ["S", "T"] {
+            let school = try await stores.roster.addOrganization(name: name)
+            let student = try await stores.roster.addStudent(organizationId: school.id, name: "Asha \(name)", enrollmentNo: "A1")
+            _ = try await stores.devices.register(id: "door-1", organizationId: school.id, name: "Main door")
+            results.append(try await stores.attendance.record(sighting(student.id), organizationId: school.id, deviceId: "door-1", eventId: "evt-1"))
+            results.append(try await stores.attendance.record(sighting(student.id), organizationId: school.id, deviceId: "door-1", eventId: "evt-1"))
+        }
+        #expect(results.map(\.repeatedEvent) == [false, true, false, true], "each school's door-1 has its own events")
+        #expect(results.allSatisfy { $0.outcome == .stored })
+    }
+
     @Test func aHeaderClaimingBillionsOfPixelsIsRefusedNotMultipliedIntoACrash() throws {
         let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13] + Array("IHDR".utf8)
             + [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 8, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0] + Array("IEND".utf8) + [0, 0, 0, 0]

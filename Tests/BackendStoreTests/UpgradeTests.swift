@@ -36,6 +36,14 @@ struct UpgradeTests {
             VALUES ('door-1', ?, 'Main door', ?, 0, 1, '2026-11-24T08:00:00Z', ?, 'Room 7')
             """, .text(organization), .text(Secrets.hash(secret)), .text(Clock.now()))
         try await database.query("INSERT INTO device_classes (device_id, class_id) VALUES ('door-1', ?)", .text(classId))
+        let studentId = ObjectID.make()
+        try await database.query("""
+            INSERT INTO students (id, organization_id, name, enrollment_no, created_at) VALUES (?, ?, 'Asha Verma', 'A1', ?)
+            """, .text(studentId), .text(organization), .text(Clock.now()))
+        try await database.query("""
+            INSERT INTO attendance_events (device_id, event_id, student_id, day, outcome, received_at)
+            VALUES ('door-1', 'evt-1', ?, '2026-11-24', 'stored', ?)
+            """, .text(studentId), .text(Clock.now()))
         await database.close()
 
         // Opened by this build: migrated, nothing lost.
@@ -46,6 +54,11 @@ struct UpgradeTests {
         #expect(device.name == "Main door" && device.room == "Room 7" && device.lastSeen == "2026-11-24T08:00:00Z" && device.classIds == [classId])
         #expect(try await stores.devices.admission(door, secret: secret, openDevices: false) == .registered, "its secret still admits it")
         #expect(try await stores.classes.schoolClass(classId)?.deviceIds == ["door-1"])
+        // A mark acknowledged before the upgrade, sent again after it: recognised, stored once.
+        let resent = try await stores.attendance.record(Sighting(name: "Asha Verma", enrollmentNo: "A1", deviceId: "door-1", studentId: studentId,
+                                                                 timestamp: "2026-11-24 08:00:00"),
+                                                        organizationId: organization, deviceId: "door-1", eventId: "evt-1")
+        #expect(resent.repeatedEvent && resent.outcome == .stored)
         // Removing the class or the door still cleans up what served it.
         try await stores.devices.remove(door)
         #expect(try await stores.database.query("SELECT COUNT(*) AS n FROM device_classes").first?.integer("n") == 0)
