@@ -97,7 +97,8 @@ public struct ClassStore: Sendable {
     }
 
     public func setDevices(_ deviceIds: [String], of classId: String) async throws {
-        try await setMembers(classId, table: "device_classes", column: "device_id", ids: deviceIds, ownerTable: "devices")
+        // Device ids are unique per organization: a row names the organization too.
+        try await setMembers(classId, table: "device_classes", column: "device_id", ids: deviceIds, ownerTable: "devices", keyedByOrganization: true)
     }
 
     /// The classes a device serves (none: it serves everyone, as before classes existed).
@@ -127,7 +128,8 @@ public struct ClassStore: Sendable {
 
     // MARK: -
 
-    private func setMembers(_ classId: String, table: String, column: String, ids: [String], ownerTable: String) async throws {
+    private func setMembers(_ classId: String, table: String, column: String, ids: [String], ownerTable: String,
+                            keyedByOrganization: Bool = false) async throws {
         try await database.transaction { sql in
             guard let organizationId = try await sql.query("SELECT organization_id FROM classes WHERE id = ?", .text(classId))
                 .first?.text("organization_id") else { throw StoreError(.notFound, "no class \(classId)") }
@@ -139,10 +141,9 @@ public struct ClassStore: Sendable {
             }
             try await sql.query("DELETE FROM \(table) WHERE class_id = ?", .text(classId))
             for id in Set(ids) {
-                // A device is named within the class's organization (ids are unique per organization).
-                if table == "device_classes" {
-                    try await sql.query("INSERT INTO device_classes (organization_id, device_id, class_id) VALUES (?, ?, ?)",
-                                        .text(organizationId), .text(id), .text(classId))
+                if keyedByOrganization {
+                    try await sql.query("INSERT INTO \(table) (organization_id, class_id, \(column)) VALUES (?, ?, ?)",
+                                        .text(organizationId), .text(classId), .text(id))
                 } else {
                     try await sql.query("INSERT INTO \(table) (class_id, \(column)) VALUES (?, ?)", .text(classId), .text(id))
                 }

@@ -31,6 +31,12 @@ public enum Passwords {
             if let problem = Passwords.problem(password) { throw StoreError(.invalid, problem) }
             value = await Passwords.hash(password)
         }
+
+        /// A person added without a password (they choose one through a link): nil.
+        public static func ifGiven(_ password: String?) async throws -> Hashed? {
+            guard let password else { return nil }
+            return try await Hashed(password)
+        }
     }
 
     public static func hash(_ password: String) async -> String {

@@ -37,8 +37,7 @@ public struct UserStore: Sendable {
 
     /// Adds a person; without a password they can sign in only once they have set one through a link.
     public func add(organizationId: String, login: String, name: String, role: Role, password: String? = nil) async throws -> User {
-        try await add(organizationId: organizationId, login: login, name: name, role: role,
-                      hashed: password == nil ? nil : try await Passwords.Hashed(password!))
+        try await add(organizationId: organizationId, login: login, name: name, role: role, hashed: try await Passwords.Hashed.ifGiven(password))
     }
 
     public func add(organizationId: String, login: String, name: String, role: Role, hashed: Passwords.Hashed?) async throws -> User {
@@ -149,8 +148,6 @@ public struct UserStore: Sendable {
     /// code and setting the password are one transaction: of several uses at once,
     /// exactly one finds the code, the others are told it is not valid any more.
     public func redeemLink(code: String, password: Passwords.Hashed, login: String? = nil, name: String? = nil) async throws -> (User, LinkPurpose) {
-        let login = try login.map(Self.checkedLogin), name = try name.map(Self.checkedName)
-        let hash = password.value
         let gone = StoreError(.notFound, "this link is not valid any more: ask an administrator for a new one")
         let (userId, purpose) = try await database.transaction { sql -> (String, LinkPurpose) in
             guard let row = try await sql.query("DELETE FROM user_links WHERE code_hash = ? RETURNING user_id, purpose, expires_at",
@@ -158,15 +155,9 @@ public struct UserStore: Sendable {
                   let userId = row.text("user_id"), let expires = row.text("expires_at"), expires > Clock.now(),
                   let purpose = row.text("purpose").flatMap(LinkPurpose.init(rawValue:))
             else { throw gone }
-            if purpose == .setup, let login {
-                let holders = try await sql.query("SELECT id FROM users WHERE login = ? AND id <> ?", .text(login), .text(userId))
-                guard holders.isEmpty else { throw StoreError(.conflict, "the login \(login) is taken") }
-                try await sql.query("UPDATE users SET login = ? WHERE id = ?", .text(login), .text(userId))
-            }
-            if purpose == .setup, let name { try await sql.query("UPDATE users SET name = ? WHERE id = ?", .text(name), .text(userId)) }
-            guard !(try await sql.query("UPDATE users SET password_hash = ? WHERE id = ? RETURNING id", .text(hash), .text(userId))).isEmpty
-            else { throw gone }
-            try await sql.query("DELETE FROM sessions WHERE user_id = ?", .text(userId))
+            // Both join this transaction: a refused login or password gives the link back.
+            if purpose == .setup, login != nil || name != nil { try await rename(userId, login: login, name: name) }
+            try await setPassword(password, userId: userId)
             return (userId, purpose)
         }
         guard let user = try await user(userId) else { throw gone }

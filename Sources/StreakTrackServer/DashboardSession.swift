@@ -78,7 +78,7 @@ struct DashboardSession: Sendable {
         // students) and acknowledgements (they take marks out of its outbox). The original
         // forwarded these from any browser; ours drops them.
         if object.has("students") || type == "ack" {
-            services.peerLog.warning(from: connection.peer, "dropped a dashboard message for \(deviceId) that only the server may send (\(type ?? "students"))")
+            services.peerLog.warning(from: connection.peer, "dropped a dashboard message for \(deviceId) that only the server may send (\((type ?? "students").cutForLog()))")
             services.metrics.message("dashboard_refused")
             return
         }

@@ -24,6 +24,4 @@ struct PeerLog: Sendable {
         let text = message()
         logger.log(level: level, "\(heldBack > 0 ? text + " (\(heldBack) more lines from \(source) held back)" : text)")
     }
-
-    static func cut(_ value: String) -> String { value.cutForLog() }
 }

@@ -53,12 +53,8 @@ struct StudentsAPI: APIRoutes {
             let body = try await body(Body.self, of: request, limit: services.configuration.maxRequestBytes)
             let organizationId = try await organization(named: body.organizationId, context, needs: .roster)
             let uploads = try (body.photos ?? []).enumerated().map { try decode($0.element, position: $0.offset + 1) }
-            // Every class first: a refusal must leave no student behind, and the face engine's checks take seconds.
-            for classId in body.classIds ?? [] {
-                guard try await stores.classes.schoolClass(classId)?.organizationId == organizationId else {
-                    throw APIError(.badRequest, "\(classId) is not one of this organization's classes")
-                }
-            }
+            // The classes before the face engine's checks, which take seconds.
+            try await operations.requireClasses(body.classIds ?? [], of: organizationId)
             let (photos, verdicts) = try await services.enrolment.checked(uploads, organizationId: organizationId)
             let student = try await operations.enrol(body.name, enrollmentNo: body.enrollmentNo, photos: photos, classIds: body.classIds ?? [],
                                                      in: organizationId, by: principal, note: Enrolment.lookAlikeNote(verdicts))

@@ -1,5 +1,6 @@
 import BackendStore
 import Foundation
+import StreakTrackLogging
 
 /// Guessing slowed down, for every way a password is tried (signing in, changing
 /// one's password). Each attempt is counted before its password is checked, so
@@ -22,7 +23,7 @@ struct LoginThrottle: Sendable {
         guard counts.pair <= limits.maxLoginFailuresPerAccountAndAddress, counts.fromAddress <= limits.maxLoginFailuresPerAddress,
               counts.forLogin <= limits.maxLoginFailuresPerAccount
         else {
-            log.warning(from: address, "throttled attempts at \(PeerLog.cut(login)) from \(address): \(counts.pair) for it from there, \(counts.fromAddress) from there, \(counts.forLogin) for it in all")
+            log.warning(from: address, "throttled attempts at \(login.cutForLog()) from \(address): \(counts.pair) for it from there, \(counts.fromAddress) from there, \(counts.forLogin) for it in all")
             throw APIError(.tooManyRequests, "too many failed attempts: try again in \(window.components.seconds / 60) minutes")
         }
         return counts.attempt

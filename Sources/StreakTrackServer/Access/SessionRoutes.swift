@@ -1,6 +1,7 @@
 import BackendStore
 import Foundation
 import Hummingbird
+import StreakTrackLogging
 
 /// Signing in and out, the session a page reads, changing one's password, and
 /// the one-time links (the first admin's set-up, invitations, resets).
@@ -27,7 +28,7 @@ struct SessionRoutes: Sendable {
             let body = try await JSONResponse.decode(Body.self, from: request, limit: 16 << 10, timeout: limits.bodyTimeout)
             let attempt = try await throttle.attempt(login: body.login, from: context.peerAddress)
             guard let user = try await stores.users.verify(login: body.login, password: body.password) else {
-                services.peerLog.notice(from: context.peerAddress, "failed login for \(PeerLog.cut(body.login)) from \(context.peerAddress)")
+                services.peerLog.notice(from: context.peerAddress, "failed login for \(body.login.cutForLog()) from \(context.peerAddress)")
                 throw APIError(.unauthorized, "the login or the password is not right")
             }
             try await throttle.succeeded(attempt)

@@ -4,7 +4,6 @@ import BackendStore
 extension Operations {
     public func addClass(named name: String, startsAt: String? = nil, in organizationId: String, by principal: Principal) async throws -> SchoolClass {
         try principal.require(.roster, in: organizationId)
-        let stores = stores
         return try await committed(principal, in: organizationId, .classAdd, target: \.id, detail: \.name) {
             try await stores.classes.add(organizationId: organizationId, name: name, startsAt: startsAt)
         }
@@ -34,8 +33,8 @@ extension Operations {
     public func changeClass(_ id: String, _ change: ClassChange, by principal: Principal) async throws -> SchoolClass {
         let existing = try await requireClass(id, for: principal)
         try principal.require(.roster, in: existing.organizationId)
-        let stores = stores
-        let changed = try await committed(principal, in: existing.organizationId, .classChange, target: \.id, detail: { _ in change.summary }) {
+        return try await committed(principal, in: existing.organizationId, .classChange, announcing: true, target: \.id,
+                                   detail: { _ in change.summary }) {
             try await stores.classes.update(id, name: change.name, startsAt: change.startsAt)
             if let ids = change.studentIds { try await stores.classes.setStudents(ids, of: id) }
             if let ids = change.teacherIds { try await stores.classes.setTeachers(ids, of: id) }
@@ -43,24 +42,20 @@ extension Operations {
             guard let changed = try await stores.classes.schoolClass(id) else { throw StoreError(.notFound, "no class \(id)") }
             return changed
         }
-        await announce(existing.organizationId)
-        return changed
     }
 
     public func removeClass(_ id: String, by principal: Principal) async throws {
         let existing = try await requireClass(id, for: principal)
         try principal.require(.roster, in: existing.organizationId)
-        let stores = stores
-        try await committed(principal, in: existing.organizationId, .classRemove, target: { _ in id }, detail: { _ in existing.name }) {
+        try await committed(principal, in: existing.organizationId, .classRemove, announcing: true, target: { _ in id },
+                            detail: { _ in existing.name }) {
             try await stores.classes.remove(id)
         }
-        await announce(existing.organizationId)
     }
 
     /// The school's weekdays (1 Monday ... 7 Sunday) and holidays.
     public func setWeekdays(_ weekdays: Set<Int>, in organizationId: String, by principal: Principal) async throws {
         try principal.require(.roster, in: organizationId)
-        let stores = stores
         try await committed(principal, in: organizationId, .calendarWeekdays, target: { _ in organizationId },
                             detail: { _ in weekdays.sorted().map(String.init).joined(separator: ",") }) {
             try await stores.calendars.setWeekdays(weekdays, organizationId: organizationId)
@@ -69,7 +64,6 @@ extension Operations {
 
     public func addHoliday(_ day: String, named name: String, in organizationId: String, by principal: Principal) async throws {
         try principal.require(.roster, in: organizationId)
-        let stores = stores
         try await committed(principal, in: organizationId, .calendarHoliday, target: { _ in day }, detail: { _ in name }) {
             try await stores.calendars.addHoliday(day, name: name, organizationId: organizationId)
         }
@@ -77,7 +71,6 @@ extension Operations {
 
     public func removeHoliday(_ day: String, in organizationId: String, by principal: Principal) async throws {
         try principal.require(.roster, in: organizationId)
-        let stores = stores
         try await committed(principal, in: organizationId, .calendarHolidayRemoved, target: { _ in day }) {
             try await stores.calendars.removeHoliday(day, organizationId: organizationId)
         }

@@ -15,7 +15,6 @@ extension Operations {
                                in organizationId: String, by principal: Principal) async throws -> String {
         try principal.require(.roster, in: organizationId)
         guard try await stores.roster.organization(organizationId) != nil else { throw APIError(.notFound, "no organization \(organizationId)") }
-        let stores = stores
         return try await committed(principal, in: organizationId, .deviceRegister, target: { _ in id },
                                    detail: { _ in admitWithoutSecret ? "admitted without a secret" : "" }) {
             let secret = try await stores.devices.register(id: id, organizationId: organizationId, name: name ?? id,
@@ -28,7 +27,6 @@ extension Operations {
     /// A lost or leaked config.json: a new secret, and the old one stops working at once.
     public func renewSecret(of door: DeviceKey, by principal: Principal) async throws -> String {
         _ = try await managedDevice(door, for: principal)
-        let stores = stores
         return try await committed(principal, in: door.organizationId, .deviceSecret, target: { _ in door.id }) {
             try await stores.devices.renewSecret(door)
         }
@@ -53,8 +51,9 @@ extension Operations {
 
     public func changeDevice(_ door: DeviceKey, _ change: DeviceChange, by principal: Principal) async throws -> Device {
         _ = try await managedDevice(door, for: principal)
-        let stores = stores
-        let changed = try await committed(principal, in: door.organizationId, .deviceChange, target: \.id, detail: { _ in change.summary }) {
+        // The classes a door serves decide its roster.
+        return try await committed(principal, in: door.organizationId, .deviceChange, announcing: change.classIds != nil, target: \.id,
+                                   detail: { _ in change.summary }) {
             if let admit = change.admitWithoutSecret { try await stores.devices.setAdmitWithoutSecret(admit, device: door) }
             if let name = change.name { try await stores.devices.rename(door, to: name) }
             if let room = change.room { try await stores.devices.setRoom(room, device: door) }
@@ -62,14 +61,10 @@ extension Operations {
             guard let changed = try await stores.devices.device(door) else { throw StoreError(.notFound, "no device \(door.id)") }
             return changed
         }
-        // The classes a door serves decide its roster.
-        if change.classIds != nil { await announce(door.organizationId) }
-        return changed
     }
 
     public func removeDevice(_ door: DeviceKey, by principal: Principal) async throws {
         _ = try await managedDevice(door, for: principal)
-        let stores = stores
         try await committed(principal, in: door.organizationId, .deviceRemove, target: { _ in door.id }) {
             try await stores.devices.remove(door)
         }

@@ -19,16 +19,23 @@ public struct Operations: Sendable {
 
     /// `change` and its audit entry (with the request's client, when there is one),
     /// committed together or not at all: whatever `change` does through any store
-    /// joins the transaction (`AmbientTransaction`).
-    func committed<T: Sendable>(_ principal: Principal, in organizationId: String?, _ action: AuditAction,
+    /// joins the transaction (`AmbientTransaction`). `announcing`: the change may alter
+    /// what the organization's devices recognise, so they are told once it is committed.
+    func committed<T: Sendable>(_ principal: Principal, in organizationId: String, _ action: AuditAction, announcing: Bool = false,
                                 target: @escaping @Sendable (T) -> String, detail: @escaping @Sendable (T) -> String = { _ in "" },
                                 _ change: @escaping @Sendable () async throws -> T) async throws -> T {
-        let audit = stores.audit, actor = principal.actor, address = RequestClient.address
-        return try await stores.database.transaction { _ in
+        let result = try await stores.database.transaction { _ in
             let result = try await change()
-            try await audit.record(organizationId: organizationId, actor: actor, action: action, target: target(result),
-                                   detail: detail(result), address: address)
+            try await record(action, by: principal, in: organizationId, target: target(result), detail: detail(result))
             return result
         }
+        if announcing { await announce(organizationId) }
+        return result
+    }
+
+    /// One audit entry, with the request's client; inside the caller's transaction.
+    func record(_ action: AuditAction, by principal: Principal, in organizationId: String, target: String, detail: String = "") async throws {
+        try await stores.audit.record(organizationId: organizationId, actor: principal.actor, action: action, target: target, detail: detail,
+                                      address: RequestClient.address)
     }
 }

@@ -6,7 +6,6 @@ extension Operations {
     /// Organizations are added with the admin token or on the command line, never by a person.
     public func addOrganization(named name: String, id: String = ObjectID.make(), by principal: Principal) async throws -> Organization {
         if case .person = principal { throw APIError(.forbidden, "organizations are added with the admin token or the command line") }
-        let stores = stores
         return try await committed(principal, in: id.lowercased(), .organizationAdd, target: \.id, detail: \.name) {
             try await stores.roster.addOrganization(name: name, id: id)
         }
@@ -24,8 +23,7 @@ extension Operations {
     public func addPerson(login: String, name: String, role: Role, password: String? = nil, in organizationId: String,
                           by principal: Principal) async throws -> (user: User, invitation: String?) {
         try principal.require(.people, in: organizationId)
-        let hashed = password == nil ? nil : try await Passwords.Hashed(password!)
-        let stores = stores
+        let hashed = try await Passwords.Hashed.ifGiven(password)
         return try await committed(principal, in: organizationId, hashed == nil ? .userInvite : .userAdd, target: \.user.id,
                                    detail: { "\($0.user.login) as \($0.user.role.rawValue)" }) {
             let user = try await stores.users.add(organizationId: organizationId, login: login, name: name, role: role, hashed: hashed)
@@ -36,7 +34,6 @@ extension Operations {
     /// Removes a person (never an organization's only admin: nobody could then manage people).
     public func removePerson(_ id: String, by principal: Principal) async throws {
         let user = try await managedPerson(id, for: principal)
-        let stores = stores
         try await committed(principal, in: user.organizationId, .userRemove, target: { _ in id }, detail: { _ in user.login }) {
             if user.role == .admin, try await stores.users.admins(organizationId: user.organizationId).count == 1 {
                 throw APIError(.conflict, "\(user.login) is the organization's only admin")
@@ -48,7 +45,6 @@ extension Operations {
     /// A reset: the password and every session end at once; the code of a one-time link sets a new password.
     public func resetPassword(of id: String, by principal: Principal) async throws -> (user: User, code: String) {
         let user = try await managedPerson(id, for: principal)
-        let stores = stores
         return try await committed(principal, in: user.organizationId, .userReset, target: \.user.id, detail: \.user.login) {
             try await stores.users.clearPassword(id)
             let code = try await stores.users.issueLink(userId: id, purpose: .reset)
@@ -60,20 +56,19 @@ extension Operations {
     /// One's own new password (the current one checked by the caller, throttled); every other session ends.
     public func changeOwnPassword(to password: String, of user: User) async throws {
         let hashed = try await Passwords.Hashed(password)
-        let stores = stores
         try await committed(.person(user, csrf: ""), in: user.organizationId, .userPassword, target: { _ in user.id }) {
             try await stores.users.setPassword(hashed, userId: user.id)
         }
     }
 
     /// A one-time link used: the password set (at set-up, the first admin's login and name too) and the link used up.
+    /// Audited as the person is once it is used (the first admin's login is theirs then).
     public func redeemLink(_ code: String, password: String, login: String?, name: String?) async throws -> User {
         let hashed = try await Passwords.Hashed(password)
-        let stores = stores
-        let gone = APIError(.notFound, "this link is not valid any more: ask an administrator for a new one")
-        guard let (holder, purpose) = try await stores.users.linkHolder(code: code) else { throw gone }
-        return try await committed(.person(holder, csrf: ""), in: holder.organizationId, .linkUsed(purpose), target: \.id) {
-            try await stores.users.redeemLink(code: code, password: hashed, login: login, name: name).0
+        return try await stores.database.transaction { _ in
+            let (user, purpose) = try await stores.users.redeemLink(code: code, password: hashed, login: login, name: name)
+            try await record(.linkUsed(purpose), by: .person(user, csrf: ""), in: user.organizationId, target: user.id)
+            return user
         }
     }
 }
